@@ -1,0 +1,99 @@
+/// What one step of a flow shows, as a plain description: what is on the screen, not how it is
+/// drawn. The renderer lays it out; a remote viewer masks what is marked personal.
+public struct Screen: Sendable, Equatable {
+    public var language: Language
+    /// The service or step name at the top.
+    public var title: String
+    public var paragraphs: [Paragraph]
+    /// Numbered choices; each is chosen by its key or by a tap.
+    public var options: [Option]
+    /// A text field being typed into on the on-screen keypad, if any.
+    public var field: InputField?
+    /// Banners above the body: services unavailable, kiosk offline, the idle countdown.
+    public var notices: [Paragraph]
+    /// Always-present commands (Help, language, back), drawn as buttons in the footer.
+    public var commands: [Command]
+    /// A small line at the very bottom: the kiosk id, online state, and in the demo the simulator keys.
+    public var statusLine: String
+
+    public init(language: Language, title: String, paragraphs: [Paragraph] = [], options: [Option] = [],
+                field: InputField? = nil, notices: [Paragraph] = [], commands: [Command] = [],
+                statusLine: String = "") {
+        self.language = language
+        self.title = title
+        self.paragraphs = paragraphs
+        self.options = options
+        self.field = field
+        self.notices = notices
+        self.commands = commands
+        self.statusLine = statusLine
+    }
+}
+
+public struct Paragraph: Sendable, Equatable {
+    public enum Style: String, Sendable, Equatable { case normal, emphasis, warning, success, muted }
+    public var text: String
+    public var style: Style
+    /// Holds personal data (a name, a document number): masked for an operator before consent.
+    public var isPersonal: Bool
+
+    public init(_ text: String, style: Style = .normal, isPersonal: Bool = false) {
+        self.text = text
+        self.style = style
+        self.isPersonal = isPersonal
+    }
+}
+
+public struct Option: Sendable, Equatable {
+    /// The key that picks it, e.g. `.text("1")`; the renderer shows it as a label.
+    public var key: Key
+    public var label: String
+    /// A second, quieter line (e.g. an issuing department, or why it is unavailable).
+    public var detail: String?
+    public var isEnabled: Bool
+    public var isPersonal: Bool
+
+    public init(key: Key, label: String, detail: String? = nil, isEnabled: Bool = true, isPersonal: Bool = false) {
+        self.key = key
+        self.label = label
+        self.detail = detail
+        self.isEnabled = isEnabled
+        self.isPersonal = isPersonal
+    }
+}
+
+public struct InputField: Sendable, Equatable {
+    public var label: String
+    public var value: String
+    /// Shown while the value is empty.
+    public var placeholder: String
+    public var maxLength: Int
+
+    public init(label: String, value: String, placeholder: String, maxLength: Int) {
+        self.label = label
+        self.value = value
+        self.placeholder = placeholder
+        self.maxLength = maxLength
+    }
+}
+
+public struct Command: Sendable, Equatable {
+    public var key: Key
+    /// How the key is written on the button, e.g. `F1` or `Esc`.
+    public var keyLabel: String
+    public var label: String
+
+    public init(key: Key, keyLabel: String, label: String) {
+        self.key = key
+        self.keyLabel = keyLabel
+        self.label = label
+    }
+}
+
+/// The languages a citizen can switch between on every screen.
+public enum Language: String, Sendable, Codable, CaseIterable {
+    case zhHans = "zh-Hans"
+    case en
+
+    public var other: Language { self == .zhHans ? .en : .zhHans }
+}
