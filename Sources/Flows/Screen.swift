@@ -31,7 +31,7 @@ public struct Screen: Sendable, Equatable {
 }
 
 public struct Paragraph: Sendable, Equatable {
-    public enum Style: String, Sendable, Equatable { case normal, emphasis, warning, success, muted }
+    public enum Style: String, Sendable, Equatable, CaseIterable { case normal, emphasis, warning, success, muted }
     public var text: String
     public var style: Style
     /// Holds personal data (a name, a document number): masked for an operator before consent.

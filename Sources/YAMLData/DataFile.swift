@@ -75,20 +75,28 @@ public struct DataNode {
     /// Dotted field path from the top of the file, e.g. `steps.identify.kind`.
     public let field: String
     public unowned let file: DataFile
+    /// The line of the key that introduced this node; a nested mapping's own mark is its first key.
+    private let keyLine: Int?
 
-    init(node: Node, field: String, file: DataFile) {
+    init(node: Node, field: String, file: DataFile, keyLine: Int? = nil) {
         self.node = node
         self.field = field
         self.file = file
+        self.keyLine = keyLine
     }
 
-    public var line: Int { node.mark?.line ?? 0 }
+    public var line: Int { keyLine ?? node.mark?.line ?? 0 }
 
     /// Records a problem about this field.
     public func problem(_ message: String) { file.record(line: line, field: field, message) }
 
-    private func child(_ node: Node, _ name: String) -> DataNode {
-        DataNode(node: node, field: field.isEmpty ? name : "\(field).\(name)", file: file)
+    private func child(_ node: Node, _ name: String, keyLine: Int? = nil) -> DataNode {
+        DataNode(node: node, field: field.isEmpty ? name : "\(field).\(name)", file: file, keyLine: keyLine)
+    }
+
+    /// The key and value nodes for `key`, so that problems can point at the key's line.
+    private func lookup(_ key: String, in mapping: Node.Mapping) -> (key: Node, value: Node)? {
+        mapping.first { $0.key.string == key }.map { ($0.key, $0.value) }
     }
 
     // MARK: Mappings
@@ -105,7 +113,7 @@ public struct DataNode {
                 DataNode(node: key, field: field, file: file).problem("a field name must be text")
                 continue
             }
-            result.append((name, child(value, name)))
+            result.append((name, child(value, name, keyLine: key.mark?.line)))
         }
         return result
     }
@@ -116,18 +124,18 @@ public struct DataNode {
             problem("expected a mapping of fields")
             return nil
         }
-        guard let value = mapping[key] else {
+        guard let (keyNode, value) = lookup(key, in: mapping) else {
             problem("missing required field \"\(key)\"")
             return nil
         }
-        return child(value, key)
+        return child(value, key, keyLine: keyNode.mark?.line)
     }
 
     /// A field that may be left out. Returns nil without a problem when absent.
     public func optional(_ key: String) -> DataNode? {
-        guard case .mapping(let mapping) = node, let value = mapping[key] else { return nil }
+        guard case .mapping(let mapping) = node, let (keyNode, value) = lookup(key, in: mapping) else { return nil }
         if case .scalar(let scalar) = value, scalar.string == "~" || scalar.string == "null" { return nil }
-        return child(value, key)
+        return child(value, key, keyLine: keyNode.mark?.line)
     }
 
     /// Records a problem for every field not in `allowed`, which catches typos such as `nxt:`.
