@@ -60,12 +60,16 @@ public struct PrintJob: Sendable, Equatable {
     /// MIME type, e.g. `application/pdf` or `text/plain`.
     public var format: String
     public var document: Data
+    /// How many sheets the document has, as its maker knows it; DeviceManager counts printed pages
+    /// with it, since a printer driver cannot tell from an opaque document.
+    public var pages: Int
 
-    public init(kind: Kind, title: String, format: String, document: Data) {
+    public init(kind: Kind, title: String, format: String, document: Data, pages: Int = 1) {
         self.kind = kind
         self.title = title
         self.format = format
         self.document = document
+        self.pages = pages
     }
 }
 

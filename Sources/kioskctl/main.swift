@@ -1,1 +1,207 @@
-print("kioskctl")
+import ArgumentParser
+import DeviceKit
+import Foundation
+import KioskDaemon
+import TerminalUI
+
+@main
+struct Kioskctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kioskctl",
+        abstract: "Operate a running kioskd: its status, its screen, and in a demo its simulated devices.",
+        discussion: """
+        kioskctl finds kioskd's control socket by itself: --socket, else $KIOSK_SOCKET, else the first of \
+        /run/kiosk/kioskd.sock, $XDG_RUNTIME_DIR/kiosk/kioskd.sock, /tmp/kiosk-UID/kioskd.sock that exists.
+        Exit codes: 0 done; 1 kioskd refused or failed the request; 3 kioskd cannot be reached.
+        """,
+        version: KioskVersion.current,
+        subcommands: [Status.self, Console.self, Sim.self])
+}
+
+struct Connection: ParsableArguments {
+    @Option(name: .long, help: "kioskd's control socket.")
+    var socket: String?
+
+    var path: String { ControlSocket.pathToConnect(explicit: socket) }
+
+    func connect() throws -> ControlClient {
+        do { return try ControlClient(path: path) } catch {
+            FileHandle.standardError.write(Data("kioskctl: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+    }
+
+    /// Sends a request; a refusal is printed and becomes exit code 1.
+    func send(_ request: ControlRequest) throws -> ControlResponse {
+        let response = try connect().request(request)
+        if !response.ok {
+            FileHandle.standardError.write(Data("kioskctl: \(response.error ?? "kioskd refused the request")\n".utf8))
+            throw ExitCode.failure
+        }
+        return response
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what the kiosk is doing, its devices' health and its queue. Never shows personal data.")
+
+    @OptionGroup var connection: Connection
+    @Flag(name: .long, help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        guard let status = try connection.send(ControlRequest(command: "status")).status else { throw ExitCode.failure }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            return
+        }
+        print(StatusTable.render(status))
+    }
+}
+
+enum StatusTable {
+    static func render(_ status: KioskStatus) -> String {
+        var lines = [
+            "kiosk     \(status.kioskID)  (kioskd \(status.version), up \(status.uptimeSeconds)s)",
+            "state     \(status.state)  flow \(status.flow)  step \(status.step)  language \(status.language)",
+            "network   \(status.online.map { $0 ? "online" : "offline" } ?? "unknown")",
+            "visits    \(status.visits) finished since start",
+            "outbox    pending \(status.outbox.pending)  in-flight \(status.outbox.inFlight)  retry \(status.outbox.retry)  dead \(status.outbox.dead)  delivered \(status.outbox.delivered)"
+                + (status.outbox.oldestPendingAgeSeconds.map { String(format: "  oldest %.0fs", $0) } ?? ""),
+            "",
+        ]
+        let header = ["DEVICE", "ROLE", "MODEL", "DRIVER", "STATE", "REASON", "ACTION"]
+        let rows = status.devices.map { device in
+            [device.id, device.role.rawValue, device.model, device.driver, device.health.state.rawValue,
+             device.health.reason ?? "-", device.health.action.rawValue]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+struct Console: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the kiosk's screen here and drive it with this keyboard. Ctrl-] leaves.",
+        discussion: "This is how the kiosk's own display runs it (on tty1 under kmscon), and how an operator looks in.")
+
+    @OptionGroup var connection: Connection
+
+    func run() throws {
+        guard TerminalViewer.isTerminal(STDIN_FILENO), TerminalViewer.isTerminal(STDOUT_FILENO) else {
+            FileHandle.standardError.write(Data("kioskctl console: run this on a terminal\n".utf8))
+            throw ExitCode.failure
+        }
+        let client = try connection.connect()
+        let viewer = TerminalViewer()
+        let size = viewer.size ?? (80, 24)
+        try client.send(ControlRequest(command: "console", columns: size.columns, rows: size.rows))
+        let terminal = RawTerminal(fileDescriptor: STDIN_FILENO)
+        try terminal.enter()
+        defer { terminal.restore() }
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            while let message = try? client.readConsoleMessage() {
+                if let frame = message.frame { viewer.draw(Array(frame.utf8)) }
+            }
+            viewer.stop()
+            done.signal()
+        }
+        viewer.readKeys(onKey: { try? client.send(ConsoleMessage(key: $0)) },
+                        onResize: { try? client.send(ConsoleMessage(columns: $0, rows: $1)) })
+        client.shutdownConnection()
+        done.wait()
+    }
+}
+
+struct Sim: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Drive the simulated devices of a demo kiosk, to play a citizen or a fault from a script.",
+        subcommands: [InsertCard.self, RemoveCard.self, FailNextRead.self, Scan.self, Printer.self, FeedPage.self])
+
+    static func perform(_ connection: Connection, _ request: ControlRequest) throws {
+        let response = try connection.send(request)
+        if let message = response.message { print(message) }
+    }
+
+    struct InsertCard: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Place an identity document on the reader (the sample resident ID card by default).")
+        @OptionGroup var connection: Connection
+        @Option(help: "resident-id, hkmotw-residence-permit, foreign-permanent-residence, passport or id-card.")
+        var kind: String = Identity.Kind.residentID.rawValue
+        @Option(help: "The document number.")
+        var number: String?
+        @Option(help: "The name as printed in the document's own script.")
+        var name: String?
+        @Option(help: "The Latin-script name, if any.")
+        var latinName: String?
+
+        func run() throws {
+            guard let documentKind = Identity.Kind(rawValue: kind) else {
+                throw ValidationError("unknown kind \(kind); use one of: \(Identity.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var identity: Identity? = nil
+            if number != nil || name != nil || latinName != nil || documentKind != .residentID {
+                let sample = SimulatedIdentities.all.first { $0.kind == documentKind } ?? SimulatedIdentities.residentID
+                identity = sample
+                identity?.kind = documentKind
+                if let number { identity?.number = number }
+                if let name { identity?.name = name }
+                if let latinName { identity?.latinName = latinName }
+            }
+            try Sim.perform(connection, ControlRequest(command: "sim", action: "insert-card", identity: identity))
+        }
+    }
+
+    struct RemoveCard: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take the document off the reader.")
+        @OptionGroup var connection: Connection
+        func run() throws { try Sim.perform(connection, ControlRequest(command: "sim", action: "remove-card")) }
+    }
+
+    struct FailNextRead: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make the reader's next read fail.")
+        @OptionGroup var connection: Connection
+        func run() throws { try Sim.perform(connection, ControlRequest(command: "sim", action: "fail-next-read")) }
+    }
+
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Scan a code (a pickup code, a result code or URL) on the code scanner.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The code's text; escape sequences are passed as they are, to test hostile codes.")
+        var code: String
+        func run() throws { try Sim.perform(connection, ControlRequest(command: "sim", action: "scan", code: code)) }
+    }
+
+    struct Printer: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a printer into a fault, or recover it.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "paper-out, jam, offline, paper-low, recover or fail-next-job (runs out of paper half-way).")
+        var command: String
+        @Option(help: "certificate-printer (default) or receipt-printer.")
+        var role: String = DeviceRole.certificatePrinter.rawValue
+
+        func run() throws {
+            guard Simulator.printerCommands.contains(command) else {
+                throw ValidationError("unknown printer command \(command); use one of: \(Simulator.printerCommands.joined(separator: ", "))")
+            }
+            guard let printerRole = DeviceRole(rawValue: role), printerRole.category == .printer else {
+                throw ValidationError("--role must be certificate-printer or receipt-printer")
+            }
+            try Sim.perform(connection, ControlRequest(command: "sim", action: "printer", printer: command, role: printerRole))
+        }
+    }
+
+    struct FeedPage: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a page on the document scanner.")
+        @OptionGroup var connection: Connection
+        func run() throws { try Sim.perform(connection, ControlRequest(command: "sim", action: "feed-page")) }
+    }
+}

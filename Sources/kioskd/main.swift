@@ -1,1 +1,101 @@
-print("kioskd")
+import ArgumentParser
+import Foundation
+import KioskDaemon
+import Logging
+import YAMLData
+
+@main
+struct Kioskd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kioskd",
+        abstract: "The self-service kiosk daemon: devices, guided flows, the local queue and the screen.",
+        version: KioskVersion.current,
+        subcommands: [Run.self, CheckConfig.self],
+        defaultSubcommand: Run.self)
+}
+
+/// Exit code when the configuration, flows or texts have problems (they are listed on stderr).
+let configurationProblemExit: Int32 = 2
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the kiosk (the default).")
+
+    @Option(name: .long, help: "The configuration file (default: Kiosk/kiosk.yaml here, else /etc/kiosk/kiosk.yaml).")
+    var config: String?
+
+    @Flag(name: .long, help: "Run with simulated devices, temporary state and the demo's pickups; on a terminal, show the kiosk there.")
+    var demo = false
+
+    @Flag(name: .long, help: "With --demo, do not draw on this terminal (attach later with `kioskctl console`).")
+    var noConsole = false
+
+    @Option(name: .long, help: "The control socket path (default: see `kioskctl --help`).")
+    var socket: String?
+
+    mutating func run() async throws {
+        let path = config ?? Self.defaultConfiguration()
+        let checked: CheckedConfiguration
+        do { checked = try CheckedConfiguration.load(path: path) } catch {
+            FileHandle.standardError.write(Data("kioskd: cannot start, \(path) has problems:\n\(error)\n".utf8))
+            throw ExitCode(configurationProblemExit)
+        }
+        var options = KioskApp.Options()
+        options.demo = demo
+        options.socketPath = socket
+        options.attachConsole = demo && !noConsole && TerminalViewer.isTerminal(STDIN_FILENO) && TerminalViewer.isTerminal(STDOUT_FILENO)
+        var stateFolder: String?
+        if demo {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-demo-\(getpid())").path
+            stateFolder = folder
+            options.databasePath = folder + "/kiosk.sqlite"
+        }
+        if options.attachConsole, let stateFolder {
+            // The screen is this terminal: logs go to a file instead of over the kiosk's face.
+            try FileManager.default.createDirectory(atPath: stateFolder, withIntermediateDirectories: true)
+            let log = stateFolder + "/kioskd.log"
+            let fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0o640)
+            guard fd >= 0, dup2(fd, STDERR_FILENO) >= 0 else { throw ExitCode.failure }
+            close(fd)
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["KIOSK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "kioskd")
+        let app: KioskApp
+        do { app = try KioskApp(checked: checked, options: options, logger: logger) } catch {
+            FileHandle.standardError.write(Data("kioskd: cannot start: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+        try await app.run()
+        if let stateFolder { try? FileManager.default.removeItem(atPath: stateFolder) }
+    }
+
+    static func defaultConfiguration() -> String {
+        let local = "Kiosk/kiosk.yaml"
+        return FileManager.default.fileExists(atPath: local) ? local : "/etc/kiosk/kiosk.yaml"
+    }
+}
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a configuration and everything it names (flows, texts, services, device catalog).",
+        discussion: "Exits 0 when all is well, or 2 after listing every problem as FILE:LINE: FIELD: PROBLEM.")
+
+    @Argument(help: "The configuration file.")
+    var file: String
+
+    func run() throws {
+        do {
+            let checked = try CheckedConfiguration.load(path: file)
+            print("\(file): OK (\(checked.content.flows.count) flows, \(checked.content.services.count) services, \(checked.configuration.devices.count) devices)")
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            FileHandle.standardError.write(Data("\(file): \(error.problems.count) problem(s)\n".utf8))
+            throw ExitCode(configurationProblemExit)
+        }
+    }
+}

@@ -1,0 +1,91 @@
+# Kiosk: build, test and run kioskd and kioskctl. `make` alone lists the targets.
+#
+# Every recipe runs in bash with `set -euo pipefail` (see .SHELLFLAGS), so a failing command or a
+# failing stage of a pipe stops the target with a non-zero exit.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+
+# The Swift toolchain lives outside the default PATH on the build machines and in CI.
+SWIFT_BIN ?= /opt/swift/usr/bin
+export PATH := $(SWIFT_BIN):$(PATH)
+SWIFT ?= swift
+
+# Extra flags, e.g. `make test SWIFT_TEST_FLAGS='--filter FlowsTests'` or `make build SWIFT_BUILD_FLAGS=-j1`.
+SWIFT_BUILD_FLAGS ?=
+SWIFT_TEST_FLAGS ?=
+# Extra arguments for `kioskd --demo`, and the configuration `check-config` reads.
+DEMO_ARGS ?=
+CONFIG ?= Kiosk/kiosk.yaml
+
+# The Debian packages the build, the tests and the demo need: C libraries for the module maps,
+# pkg-config to find them, tmux for the end-to-end tests, python3 for test helpers, procps and psmisc
+# for process handling in scripts and tests. Later issues add pcscd, cups, sane-utils, umockdev...
+DEB_PACKAGES := \
+	libsqlite3-dev \
+	libpcsclite-dev \
+	libusb-1.0-0-dev \
+	libcups2-dev \
+	libsane-dev \
+	pkg-config \
+	tmux \
+	python3 \
+	procps \
+	psmisc
+
+RELEASE_DIR := .build/release
+
+.PHONY: help deps build build-debug demo test bench check-config clean swift-available
+
+help:
+	@printf '%s\n' \
+	  'Kiosk: self-service terminal daemon (kioskd) and operator client (kioskctl).' \
+	  '' \
+	  '  make demo          install packages, build, and run the demo kiosk on this terminal' \
+	  '  make test          install packages, build, and run every test' \
+	  '' \
+	  '  make deps          install the Debian packages the build and tests need (idempotent)' \
+	  '  make build         release build of kioskd and kioskctl into $(RELEASE_DIR)' \
+	  '  make build-debug   debug build into .build/debug' \
+	  '  make bench         release build, then kiosk-bench; output also in bench.out' \
+	  '  make check-config  validate $(CONFIG) with kioskd check-config (CONFIG=... to change)' \
+	  '  make clean         remove build products (keeps package checkouts) and bench.out'
+
+deps:
+	@scripts/deps.sh $(DEB_PACKAGES)
+
+swift-available:
+	@command -v $(SWIFT) >/dev/null || { \
+	  echo "error: '$(SWIFT)' not found (looked on PATH, which starts with $(SWIFT_BIN))." >&2; \
+	  echo "       Install Swift 6 there, or run: make SWIFT_BIN=/path/to/swift/usr/bin ..." >&2; \
+	  exit 1; }
+
+build: swift-available
+	$(SWIFT) build -c release $(SWIFT_BUILD_FLAGS)
+
+build-debug: swift-available
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+# The terminal check comes first so that a run without a terminal fails at once, not after a build.
+demo:
+	@scripts/demo.sh --check-terminal
+	@$(MAKE) --no-print-directory deps build
+	scripts/demo.sh $(DEMO_ARGS)
+
+# The end-to-end tests run the debug binaries from .build/debug under tmux.
+test: deps swift-available
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS) $(SWIFT_TEST_FLAGS)
+
+bench: deps build
+	$(RELEASE_DIR)/kiosk-bench | tee bench.out
+
+check-config: build
+	$(RELEASE_DIR)/kioskd check-config $(CONFIG)
+
+# Removes build products but keeps the resolved package checkouts; `rm -rf .build` removes those too.
+clean: swift-available
+	$(SWIFT) package clean
+	rm -f bench.out

@@ -1,0 +1,145 @@
+import Foundation
+import Synchronization
+
+/// A document scanner without hardware: ``feed(pages:)`` lays pages in its feeder and ``scan()``
+/// returns them after ``latency``, as a SANE flatbed or feeder scanner does. An empty feeder gives
+/// the `no-documents` error with action `retry`; while unplugged it reports offline with action
+/// `reset`.
+public final class SimulatedDocumentScanner: DocumentScanner {
+    public let id: String
+    public let model: String
+    public var category: DeviceCategory { .documentScanner }
+    public var driver: String { "sim" }
+    /// How long one scan takes, whatever the number of pages.
+    public let latency: Duration
+
+    private struct State {
+        var sink: DeviceEventSink?
+        var connected = true
+        var feeder: [ScannedPage] = []
+        var scanning = false
+        var reported: DeviceHealth?
+
+        var health: DeviceHealth {
+            guard connected else { return .offline("disconnected") }
+            return scanning ? DeviceHealth(state: .busy) : .online
+        }
+
+        mutating func report() {
+            let current = health
+            guard let sink, current != reported else { return }
+            reported = current
+            sink.status(current)
+        }
+    }
+
+    private let state = Mutex(State())
+    private let timing: SimulatedTiming
+
+    public init(id: String, model: String = "sim-document-scanner", latency: Duration = .milliseconds(800)) {
+        self.id = id
+        self.model = model
+        self.latency = latency
+        timing = SimulatedTiming(label: id)
+    }
+
+    /// Lays pages in the feeder (or on the glass); the next ``scan()`` takes them all.
+    public func feed(pages: [ScannedPage]) {
+        state.withLock { $0.feeder.append(contentsOf: pages) }
+    }
+
+    /// How many pages wait in the feeder.
+    public var pagesWaiting: Int { state.withLock { $0.feeder.count } }
+
+    public func disconnect() {
+        state.withLock { state in
+            state.connected = false
+            state.report()
+        }
+    }
+
+    public func reconnect() {
+        state.withLock { state in
+            state.connected = true
+            state.report()
+        }
+    }
+
+    public func scan() async throws(DeviceError) -> [ScannedPage] {
+        let pages = try state.withLock { state throws(DeviceError) -> [ScannedPage] in
+            guard state.sink != nil else {
+                throw DeviceError(code: "not-started", action: .reset, detail: "simulated scanner \(id) is not started")
+            }
+            guard state.connected else { throw Self.unplugged(id) }
+            guard !state.scanning else {
+                throw DeviceError(code: "busy", action: .retry, detail: "simulated scanner \(id) is already scanning")
+            }
+            guard !state.feeder.isEmpty else {
+                throw DeviceError(code: "no-documents", action: .retry, detail: "nothing on the glass or in the feeder")
+            }
+            let pages = state.feeder
+            state.feeder = []
+            state.scanning = true
+            state.report()
+            return pages
+        }
+        let result = await timing.wait(latency) { [self] () -> Result<[ScannedPage], DeviceError> in
+            state.withLock { state in
+                state.scanning = false
+                defer { state.report() }
+                guard state.connected, state.sink != nil else {
+                    // The paper is still there: put it back for the next try.
+                    state.feeder.insert(contentsOf: pages, at: 0)
+                    return .failure(Self.unplugged(id))
+                }
+                return .success(pages)
+            }
+        }
+        return try result.get()
+    }
+
+    public func start(sink: DeviceEventSink) async throws {
+        try state.withLock { state throws(DeviceError) in
+            guard state.connected else { throw Self.unplugged(id) }
+            state.sink = sink
+            state.reported = nil
+            state.report()
+        }
+    }
+
+    public func stop() async {
+        state.withLock { $0.sink = nil }
+    }
+
+    public func currentHealth() async -> DeviceHealth { state.withLock { $0.health } }
+
+    public func selfTest() async -> DeviceHealth {
+        state.withLock { state in
+            state.report()
+            return state.health
+        }
+    }
+
+    public func reset() async throws {
+        try state.withLock { state throws(DeviceError) in
+            guard state.connected else { throw Self.unplugged(id) }
+            state.report()
+        }
+    }
+
+    private static func unplugged(_ id: String) -> DeviceError {
+        DeviceError(code: "disconnected", action: .reset, detail: "simulated scanner \(id) is unplugged")
+    }
+
+    /// A small grey page (binary PGM) with a pattern that differs by `number`, for the demo and tests.
+    public static func samplePage(number: Int = 1, width: Int = 64, height: Int = 48) -> ScannedPage {
+        var bytes = Array("P5\n\(width) \(height)\n255\n".utf8)
+        bytes.reserveCapacity(bytes.count + width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                bytes.append(UInt8(truncatingIfNeeded: (x + y) * 4 + number * 37))
+            }
+        }
+        return ScannedPage(format: "image/x-portable-graymap", data: Data(bytes), widthPixels: width, heightPixels: height)
+    }
+}

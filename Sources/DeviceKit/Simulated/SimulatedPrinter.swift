@@ -1,0 +1,210 @@
+import Dispatch
+import Synchronization
+
+/// A printer without hardware: every job takes ``jobTime`` and ends `.completed`, unless a fault
+/// says otherwise. Jobs print one after another, like a CUPS queue; health is `busy` while any job is
+/// printing.
+///
+/// Faults map to health and errors as a CUPS printer's `printer-state-reasons` would:
+///
+/// | fault | health | error of a job | action |
+/// |---|---|---|---|
+/// | ``Fault/paperOut`` | user-error `media-empty` | `media-empty` | replenish |
+/// | ``Fault/jam`` | user-error `media-jam` | `media-jam` | maintenance |
+/// | ``Fault/offline`` | offline `offline` | `offline` | reset |
+/// | ``Fault/paperLow`` | online `media-low` (still prints) | none | replenish |
+public final class SimulatedPrinter: Printer {
+    public enum Fault: String, Sendable, Codable, CaseIterable {
+        case paperOut = "paper-out"
+        case jam
+        case offline
+        case paperLow = "paper-low"
+
+        /// The printer's health while the fault lasts.
+        public var health: DeviceHealth {
+            switch self {
+            case .paperOut: DeviceHealth(state: .userError, reason: "media-empty", action: .replenish)
+            case .jam: DeviceHealth(state: .userError, reason: "media-jam", action: .maintenance)
+            case .offline: .offline("offline")
+            case .paperLow: DeviceHealth(state: .online, reason: "media-low", action: .replenish)
+            }
+        }
+
+        /// The error a job gets while the fault lasts; nil when the printer still prints.
+        public var error: DeviceError? {
+            switch self {
+            case .paperOut: DeviceError(code: "media-empty", action: .replenish, detail: "the printer is out of paper")
+            case .jam: DeviceError(code: "media-jam", action: .maintenance, detail: "paper is jammed in the printer")
+            case .offline: DeviceError(code: "offline", action: .reset, detail: "the printer does not answer")
+            case .paperLow: nil
+            }
+        }
+    }
+
+    /// A job that came out of the printer, without its document.
+    public struct CompletedJob: Sendable, Equatable {
+        public var kind: PrintJob.Kind
+        public var title: String
+        public var byteCount: Int
+
+        public init(kind: PrintJob.Kind, title: String, byteCount: Int) {
+            self.kind = kind
+            self.title = title
+            self.byteCount = byteCount
+        }
+    }
+
+    public let id: String
+    public let model: String
+    public var category: DeviceCategory { .printer }
+    public var driver: String { "sim" }
+    /// How long one job takes to print.
+    public let jobTime: Duration
+
+    private struct State {
+        var sink: DeviceEventSink?
+        var fault: Fault?
+        var failNextJobMidway: Fault?
+        var activeJobs = 0
+        /// When the job printing last will be done; a new job starts then.
+        var idleAt = DispatchTime.now()
+        var completed: [CompletedJob] = []
+        var reported: DeviceHealth?
+
+        var health: DeviceHealth {
+            if let fault, fault != .paperLow { return fault.health }
+            let low = fault == .paperLow
+            if activeJobs > 0 {
+                return DeviceHealth(state: .busy, reason: low ? "media-low" : nil, action: low ? .replenish : .none)
+            }
+            return low ? Fault.paperLow.health : .online
+        }
+
+        mutating func report() {
+            let current = health
+            guard let sink, current != reported else { return }
+            reported = current
+            sink.status(current)
+        }
+    }
+
+    private let state = Mutex(State())
+    private let timing: SimulatedTiming
+
+    public init(id: String, model: String = "sim-printer", jobTime: Duration = .milliseconds(1500)) {
+        self.id = id
+        self.model = model
+        self.jobTime = jobTime
+        timing = SimulatedTiming(label: id)
+    }
+
+    // MARK: Controls (the technician)
+
+    /// Puts the printer in a fault; a job already printing fails when it ends, unless the fault is
+    /// ``Fault/paperLow``. Replaces an earlier fault.
+    public func setFault(_ fault: Fault) {
+        state.withLock { state in
+            state.fault = fault
+            state.report()
+        }
+    }
+
+    /// The next job stops half-way with `fault` (by default: paper runs out), and the printer keeps
+    /// the fault until ``recover()``.
+    public func failNextJobMidway(with fault: Fault = .paperOut) {
+        state.withLock { $0.failNextJobMidway = fault }
+    }
+
+    /// Clears every fault, as a technician who refilled paper or cleared a jam does.
+    public func recover() {
+        state.withLock { state in
+            state.fault = nil
+            state.failNextJobMidway = nil
+            state.report()
+        }
+    }
+
+    /// The current fault, if any.
+    public var fault: Fault? { state.withLock { $0.fault } }
+
+    /// Every job that came out, oldest first.
+    public var completedJobs: [CompletedJob] { state.withLock { $0.completed } }
+
+    // MARK: Printer
+
+    public func print(_ job: PrintJob) async -> PrintOutcome {
+        let plan = state.withLock { state -> Result<(end: DispatchTime, midway: Fault?), DeviceError> in
+            guard state.sink != nil else {
+                return .failure(DeviceError(code: "offline", action: .reset, detail: "simulated printer \(id) is not started"))
+            }
+            if let error = state.fault?.error { return .failure(error) }
+            let midway = state.failNextJobMidway
+            state.failNextJobMidway = nil
+            let begin = max(DispatchTime.now(), state.idleAt)
+            let end = begin + SimulatedTiming.interval(midway?.error == nil ? jobTime : jobTime / 2)
+            state.idleAt = end
+            state.activeJobs += 1
+            state.report()
+            return .success((end, midway))
+        }
+        switch plan {
+        case .failure(let error):
+            return .failed(error)
+        case .success(let (end, midway)):
+            return await timing.wait(until: end) { [self] in finish(job, midway: midway) }
+        }
+    }
+
+    private func finish(_ job: PrintJob, midway: Fault?) -> PrintOutcome {
+        state.withLock { state in
+            state.activeJobs -= 1
+            defer { state.report() }
+            if let midway {
+                state.fault = midway
+                if let error = midway.error {
+                    var stopped = error
+                    stopped.detail = "the job stopped half-way: " + error.detail
+                    return .failed(stopped)
+                }
+            }
+            if let error = state.fault?.error { return .failed(error) }
+            guard state.sink != nil else {
+                return .failed(DeviceError(code: "offline", action: .reset, detail: "simulated printer \(id) was stopped during the job"))
+            }
+            state.completed.append(CompletedJob(kind: job.kind, title: job.title, byteCount: job.document.count))
+            return .completed
+        }
+    }
+
+    // MARK: Device
+
+    public func start(sink: DeviceEventSink) async throws {
+        try state.withLock { state throws(DeviceError) in
+            if state.fault == .offline, let error = state.fault?.error { throw error }
+            state.sink = sink
+            state.reported = nil
+            state.report()
+        }
+    }
+
+    public func stop() async {
+        state.withLock { $0.sink = nil }
+    }
+
+    public func currentHealth() async -> DeviceHealth { state.withLock { $0.health } }
+
+    public func selfTest() async -> DeviceHealth {
+        state.withLock { state in
+            state.report()
+            return state.health
+        }
+    }
+
+    /// A reset does not refill paper or clear a jam; it only reconnects, which fails while offline.
+    public func reset() async throws {
+        try state.withLock { state throws(DeviceError) in
+            if state.fault == .offline, let error = state.fault?.error { throw error }
+            state.report()
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import DeviceKit
+import Flows
+import Foundation
+
+/// The control socket's protocol: one JSON object per line each way. `kioskctl` speaks it; so can
+/// any script (`socat - UNIX-CONNECT:/run/kiosk/kioskd.sock`). See docs/control-protocol.md.
+public struct ControlRequest: Codable, Sendable, Equatable {
+    /// `status`, `sim` or `console`.
+    public var command: String
+    /// For `sim`: `insert-card`, `remove-card`, `fail-next-read`, `scan`, `printer`, `feed-page`.
+    public var action: String?
+    /// For `sim insert-card`: the document to place; the sample resident ID card when absent.
+    public var identity: Identity?
+    /// For `sim scan`: the code's text.
+    public var code: String?
+    /// For `sim printer`: `paper-out`, `jam`, `offline`, `paper-low`, `recover`, `fail-next-job`.
+    public var printer: String?
+    /// For `sim printer`: which printer; the certificate printer when absent.
+    public var role: DeviceRole?
+    /// For `console`: the viewer's terminal size.
+    public var columns: Int?
+    public var rows: Int?
+
+    public init(command: String, action: String? = nil, identity: Identity? = nil, code: String? = nil,
+                printer: String? = nil, role: DeviceRole? = nil, columns: Int? = nil, rows: Int? = nil) {
+        self.command = command
+        self.action = action
+        self.identity = identity
+        self.code = code
+        self.printer = printer
+        self.role = role
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+public struct ControlResponse: Codable, Sendable, Equatable {
+    public var ok: Bool
+    public var error: String?
+    public var message: String?
+    public var status: KioskStatus?
+
+    public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil) {
+        self.ok = ok
+        self.error = error
+        self.message = message
+        self.status = status
+    }
+}
+
+/// After a `console` request the connection carries the screen one way and input the other.
+public struct ConsoleMessage: Codable, Sendable, Equatable {
+    /// Daemon → viewer: terminal bytes (a full frame first, then diffs).
+    public var frame: String?
+    /// Viewer → daemon: one decoded key.
+    public var key: Key?
+    /// Viewer → daemon: the viewer's terminal changed size.
+    public var columns: Int?
+    public var rows: Int?
+
+    public init(frame: String? = nil, key: Key? = nil, columns: Int? = nil, rows: Int? = nil) {
+        self.frame = frame
+        self.key = key
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+/// Where the control socket lives when nobody says: `/run/kiosk/kioskd.sock` under systemd, or a
+/// per-user folder when `/run/kiosk` cannot be used (a demo run by a normal user).
+public enum ControlSocket {
+    public static let environmentVariable = "KIOSK_SOCKET"
+
+    public static var candidates: [String] {
+        var paths = ["/run/kiosk/kioskd.sock"]
+        if let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
+            paths.append("\(runtime)/kiosk/kioskd.sock")
+        }
+        paths.append("/tmp/kiosk-\(getuid())/kioskd.sock")
+        return paths
+    }
+
+    /// The path a daemon should listen on: the first candidate whose folder exists or can be made.
+    public static func pathToListen() -> String {
+        for path in candidates {
+            let folder = (path as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o750])
+            } catch { continue }
+            if access(folder, W_OK) == 0 { return path }
+        }
+        return candidates.last!
+    }
+
+    /// The path a client should connect to: `--socket`, then `$KIOSK_SOCKET`, then the first
+    /// candidate that exists.
+    public static func pathToConnect(explicit: String?) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = ProcessInfo.processInfo.environment[environmentVariable], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return candidates.first { FileManager.default.fileExists(atPath: $0) } ?? candidates[0]
+    }
+}

@@ -1,0 +1,134 @@
+import DeviceKit
+import Flows
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// The control plane: a Unix socket that `kioskctl` talks to. Requests are JSON lines; a `console`
+/// request turns the connection into a viewer of the kiosk's screen with full input.
+public struct ControlServer: ServiceLifecycle.Service, Sendable {
+    public let path: String
+    let runtime: KioskRuntime
+    let logger: Logger
+    /// Longest request line accepted; a key or a status request is a few hundred bytes.
+    static let maximumLineLength = 64 * 1024
+
+    public init(path: String, runtime: KioskRuntime, logger: Logger) {
+        self.path = path
+        self.runtime = runtime
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 32)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineFrameDecoder(maximumLength: Self.maximumLineLength)))
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        // Operators reach the socket through the group; others cannot (issue 8 adds peer checks).
+        chmod(path, 0o660)
+        logger.info("control socket listening", metadata: ["path": "\(path)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+        unlink(path)
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var lines = inbound.makeAsyncIterator()
+                while let line = try await lines.next() {
+                    guard let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView)) else {
+                        try await send(ControlResponse(ok: false, error: "not a valid request: send one JSON object per line, e.g. {\"command\":\"status\"}"), to: outbound)
+                        continue
+                    }
+                    if request.command == "console" {
+                        try await console(request, lines: &lines, outbound: outbound)
+                        return
+                    }
+                    try await send(await answer(request), to: outbound)
+                }
+            }
+        } catch is CancellationError {
+        } catch {
+            logger.notice("control connection closed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func answer(_ request: ControlRequest) async -> ControlResponse {
+        switch request.command {
+        case "status":
+            return ControlResponse(ok: true, status: await runtime.status())
+        case "sim":
+            guard let simulator = runtime.simulator else { return ControlResponse(ok: false, error: SimulatorError.notADemo.description) }
+            guard let action = simulatorAction(request) else {
+                return ControlResponse(ok: false, error: "unknown sim action \"\(request.action ?? "")\"; use insert-card, remove-card, fail-next-read, scan, printer or feed-page")
+            }
+            switch simulator.perform(action) {
+            case .success(let message): return ControlResponse(ok: true, message: message)
+            case .failure(let error): return ControlResponse(ok: false, error: error.description)
+            }
+        default:
+            return ControlResponse(ok: false, error: "unknown command \"\(request.command)\"; use status, sim or console")
+        }
+    }
+
+    private func simulatorAction(_ request: ControlRequest) -> SimulatorAction? {
+        switch request.action {
+        case "insert-card": .insertCard(request.identity ?? SimulatedIdentities.residentID)
+        case "remove-card": .removeCard
+        case "fail-next-read": .failNextRead
+        case "scan": request.code.map { .scan($0) }
+        case "printer": request.printer.map { .printer($0, role: request.role ?? .certificatePrinter) }
+        case "feed-page": .feedPage
+        default: nil
+        }
+    }
+
+    /// Streams the screen to the client and takes its keys until either side closes.
+    private func console(_ request: ControlRequest, lines: inout NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator,
+                         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        if let columns = request.columns, let rows = request.rows {
+            runtime.send(.resize(columns: columns, rows: rows))
+        }
+        let viewer = runtime.screen.attach()
+        defer { runtime.screen.detach(viewer.id) }
+        logger.info("console attached", metadata: ["viewer": "\(viewer.id)"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await frame in viewer.frames {
+                    try await send(ConsoleMessage(frame: String(decoding: frame, as: UTF8.self)), to: outbound)
+                }
+            }
+            while let line = try await lines.next() {
+                guard let message = try? JSONDecoder().decode(ConsoleMessage.self, from: Data(line.readableBytesView)) else { continue }
+                if let key = message.key { runtime.send(.key(key)) }
+                if let columns = message.columns, let rows = message.rows { runtime.send(.resize(columns: columns, rows: rows)) }
+            }
+            group.cancelAll()
+        }
+        logger.info("console detached", metadata: ["viewer": "\(viewer.id)"])
+    }
+
+    private func send(_ value: some Encodable, to outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws {
+        var data = try JSONEncoder().encode(value)
+        data.append(UInt8(ascii: "\n"))
+        try await outbound.write(ByteBuffer(bytes: data))
+    }
+}

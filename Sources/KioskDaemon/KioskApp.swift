@@ -1,0 +1,76 @@
+import DeviceKit
+import Flows
+import Foundation
+import Logging
+import Outbox
+import ServiceLifecycle
+import UnixSignals
+
+/// Builds a whole kiosk from a checked configuration and runs it until SIGTERM: the composition
+/// root. Tests start it in-process; `kioskd` starts it from the command line.
+public struct KioskApp: Sendable {
+    public struct Options: Sendable {
+        /// Use a throw-away state folder and load the demo pickups.
+        public var demo = false
+        /// Draw the screen on this process's terminal.
+        public var attachConsole = false
+        /// Overrides the configured database (the demo's temporary folder, a test's).
+        public var databasePath: String?
+        public var socketPath: String?
+        public init() {}
+    }
+
+    public let runtime: KioskRuntime
+    public let controlServer: ControlServer
+    let options: Options
+    let logger: Logger
+
+    /// Opens the store, builds the devices and the runtime. Throws with a message an
+    /// administrator can act on.
+    public init(checked: CheckedConfiguration, options: Options, logger: Logger) throws {
+        let configuration = checked.configuration
+        var devices: [ManagedDevice] = []
+        for entry in configuration.devices {
+            guard let model = checked.catalog.model(entry.model) else { continue }
+            devices.append(ManagedDevice(try SimulatedDeviceFactory.makeDevice(for: model, id: entry.id), role: entry.role))
+        }
+        let databasePath = options.databasePath ?? configuration.databasePath
+        try FileManager.default.createDirectory(atPath: (databasePath as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let store = try KioskStore(path: databasePath, logger: logger)
+        var sampleCode = "00000000"
+        if let demoFile = configuration.demoPickups, options.demo {
+            let data = try DemoData.load(demoFile, keys: HolderKeys(salt: configuration.holderKeySalt))
+            try data.install(into: store)
+            sampleCode = data.pickupCodes.first ?? sampleCode
+        }
+        let simulator = Simulator(devices: devices, sampleCode: sampleCode)
+        let manager = DeviceManager(devices: devices, logger: logger)
+        runtime = KioskRuntime(configuration: configuration, content: checked.content, store: store, devices: manager,
+                               simulator: simulator.isEmpty ? nil : simulator, logger: logger)
+        let socket = options.socketPath ?? configuration.socketPath ?? ControlSocket.pathToListen()
+        controlServer = ControlServer(path: socket, runtime: runtime, logger: logger)
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM (or, with a console, until the viewer detaches). Shutdown is graceful and
+    /// bounded so systemd's stop never has to kill.
+    public func run() async throws {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: runtime), .init(service: controlServer),
+        ]
+        if options.attachConsole {
+            services.append(.init(service: ConsoleViewerService(runtime: runtime),
+                                  successTerminationBehavior: .gracefullyShutdownGroup,
+                                  failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: logger)
+        configuration.maximumGracefulShutdownDuration = .milliseconds(1500)
+        configuration.maximumCancellationDuration = .milliseconds(300)
+        try await ServiceGroup(configuration: configuration).run()
+        try? runtime.store.close()
+        logger.info("kioskd stopped")
+    }
+}

@@ -1,0 +1,165 @@
+import DeviceKit
+import Flows
+import Foundation
+import YAMLData
+
+/// `/etc/kiosk/kiosk.yaml`: which kiosk this is, where its data lives, which devices it has. Every
+/// key is documented in `docs/configuration.md`. Relative paths are taken from the file's folder.
+public struct KioskConfiguration: Sendable {
+    public struct DeviceEntry: Sendable, Equatable {
+        public var id: String
+        public var model: String
+        public var role: DeviceRole
+        /// Where the entry is in the file, for problems found when it is checked against the catalog.
+        public var line: Int
+    }
+
+    public var kioskID: String
+    /// The `Kiosk/` folder: flows, locales, services.
+    public var contentDirectory: URL
+    /// The `Devices/` folder: the device catalog.
+    public var catalogDirectory: URL
+    /// The SQLite database file.
+    public var databasePath: String
+    /// The control socket; nil means the default search (see ``ControlSocket``).
+    public var socketPath: String?
+    public var language: Language
+    public var idleSeconds: Int
+    public var countdownSeconds: Int
+    public var columns: Int
+    public var rows: Int
+    /// Salt for holder keys; the same value the platform uses for this kiosk's pickup manifest.
+    public var holderKeySalt: String
+    public var devices: [DeviceEntry]
+    /// Pickups and results to load at start, for the demo.
+    public var demoPickups: URL?
+    /// How paths in problems are written.
+    public var displayPath: String
+
+    static let fields: Set<String> = ["kiosk", "content", "catalog", "state", "socket", "language", "session",
+                                      "screen", "holder-key-salt", "devices", "demo"]
+
+    /// Reads and checks a configuration file. Problems name the file, line and field.
+    public static func load(path: String) throws(ConfigProblems) -> KioskConfiguration {
+        let url = URL(fileURLWithPath: path)
+        let file = DataFile(contentsOf: url, displayPath: path)
+        let base = url.deletingLastPathComponent()
+        func resolve(_ text: String) -> URL {
+            text.hasPrefix("/") ? URL(fileURLWithPath: text) : base.appendingPathComponent(text).standardizedFileURL
+        }
+        var configuration = KioskConfiguration(
+            kioskID: "", contentDirectory: base, catalogDirectory: base.appendingPathComponent("../Devices").standardizedFileURL,
+            databasePath: "/var/lib/kiosk/kiosk.sqlite", socketPath: nil, language: .zhHans, idleSeconds: 60,
+            countdownSeconds: 10, columns: 80, rows: 24, holderKeySalt: "", devices: [], demoPickups: nil, displayPath: path)
+        guard let root = file.root else { throw ConfigProblems(file.problems) }
+        root.rejectUnknownKeys(fields)
+        if let kiosk = root.required("kiosk") {
+            kiosk.rejectUnknownKeys(["id"])
+            if let idNode = kiosk.required("id"), let id = idNode.nonEmptyString() {
+                if id.count > 32 || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                    idNode.problem("use up to 32 letters, digits and dashes")
+                }
+                configuration.kioskID = id
+            }
+        }
+        if let text = root.optional("content")?.nonEmptyString() { configuration.contentDirectory = resolve(text) }
+        if let text = root.optional("catalog")?.nonEmptyString() { configuration.catalogDirectory = resolve(text) }
+        if let text = root.optional("state")?.nonEmptyString() { configuration.databasePath = resolve(text).path }
+        if let text = root.optional("socket")?.nonEmptyString() { configuration.socketPath = resolve(text).path }
+        if let language = root.optional("language")?.oneOf(Language.self) { configuration.language = language }
+        if let session = root.optional("session") {
+            session.rejectUnknownKeys(["idle-seconds", "countdown-seconds"])
+            if let value = session.optional("idle-seconds")?.int(in: 10...3600) { configuration.idleSeconds = value }
+            if let value = session.optional("countdown-seconds")?.int(in: 3...120) { configuration.countdownSeconds = value }
+        }
+        if let screen = root.optional("screen") {
+            screen.rejectUnknownKeys(["columns", "rows"])
+            if let value = screen.optional("columns")?.int(in: 80...400) { configuration.columns = value }
+            if let value = screen.optional("rows")?.int(in: 24...200) { configuration.rows = value }
+        }
+        if let saltNode = root.required("holder-key-salt"), let salt = saltNode.nonEmptyString() {
+            if salt.count < 16 { saltNode.problem("use at least 16 characters") }
+            configuration.holderKeySalt = salt
+        }
+        if let list = root.required("devices")?.list() {
+            var seen = Set<String>()
+            for item in list {
+                item.rejectUnknownKeys(["id", "model", "role"])
+                guard let idNode = item.required("id"), let id = idNode.nonEmptyString(),
+                      let model = item.required("model")?.nonEmptyString(),
+                      let role = item.required("role")?.oneOf(DeviceRole.self) else { continue }
+                if !seen.insert(id).inserted { idNode.problem("another device already has the id \"\(id)\"") }
+                configuration.devices.append(DeviceEntry(id: id, model: model, role: role, line: item.line))
+            }
+        }
+        if let demo = root.optional("demo") {
+            demo.rejectUnknownKeys(["pickups"])
+            if let text = demo.optional("pickups")?.nonEmptyString() { configuration.demoPickups = resolve(text) }
+        }
+        var log = ProblemLog()
+        log.add(contentsOf: file.problems)
+        try log.throwIfAny()
+        return configuration
+    }
+
+    public var sessionSettings: SessionSettings {
+        SessionSettings(defaultLanguage: language, idleSeconds: idleSeconds, countdownSeconds: countdownSeconds,
+                        kioskID: kioskID)
+    }
+}
+
+/// A configuration with everything it names loaded and cross-checked: the content, the catalog and
+/// the devices' models. `kioskd check-config` and start-up both go through here, so they report the
+/// same problems.
+public struct CheckedConfiguration: Sendable {
+    public var configuration: KioskConfiguration
+    public var content: KioskContent
+    public var catalog: DeviceCatalog
+
+    /// Drivers this build can run. The others are in the catalog and land with their own issues.
+    public static let availableDrivers: Set<String> = ["sim"]
+
+    public static func load(path: String) throws(ConfigProblems) -> CheckedConfiguration {
+        var log = ProblemLog()
+        let configuration: KioskConfiguration
+        do { configuration = try KioskConfiguration.load(path: path) } catch { throw error }
+        var content: KioskContent?
+        do {
+            content = try KioskContent.load(from: configuration.contentDirectory,
+                                            displayDirectory: display(configuration.contentDirectory))
+        } catch { log.add(contentsOf: error.problems) }
+        var catalog: DeviceCatalog?
+        do { catalog = try DeviceCatalog.load(directory: configuration.catalogDirectory) } catch {
+            log.add(contentsOf: error.problems)
+        }
+        if let catalog {
+            for (index, device) in configuration.devices.enumerated() {
+                let field = "devices.\(index).model"
+                guard let entry = catalog.model(device.model) else {
+                    log.add(ConfigProblem(file: path, line: device.line, field: field,
+                                          message: "no model \"\(device.model)\" in the device catalog \(display(configuration.catalogDirectory))"))
+                    continue
+                }
+                if entry.category != device.role.category {
+                    log.add(ConfigProblem(file: path, line: device.line, field: field,
+                                          message: "\"\(device.model)\" is a \(entry.category.rawValue), not usable as \(device.role.rawValue)"))
+                }
+                if !availableDrivers.contains(entry.driver.rawValue) {
+                    log.add(ConfigProblem(file: path, line: device.line, field: field,
+                                          message: "driver \"\(entry.driver.rawValue)\" is not in this build yet; use a simulated model for now"))
+                }
+            }
+        }
+        try log.throwIfAny()
+        guard let content, let catalog else { throw ConfigProblems(log.problems) }
+        return CheckedConfiguration(configuration: configuration, content: content, catalog: catalog)
+    }
+
+    /// A path as short as it can be written: relative to the working directory when inside it.
+    static func display(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let cwd = FileManager.default.currentDirectoryPath
+        if path.hasPrefix(cwd + "/") { return String(path.dropFirst(cwd.count + 1)) }
+        return path
+    }
+}

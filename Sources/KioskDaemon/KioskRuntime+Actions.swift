@@ -1,0 +1,200 @@
+import DeviceKit
+import Flows
+import Foundation
+import Logging
+import Outbox
+
+/// How the runtime carries out what the session asks for. Quick local work (a lookup, a queued
+/// item) is done in the loop, in order; slow device work runs as a child task whose answer comes
+/// back through the loop tagged with its visit.
+extension KioskRuntime {
+    func perform(_ action: SessionAction, session: Session, visit: Int, group: inout DiscardingTaskGroup) {
+        switch action {
+        case .findPickups(let query):
+            send(.answer(.pickupsFound(findPickups(query)), visit: visit))
+        case .printCertificate(let pickup):
+            let job = certificateJob(pickup)
+            group.addTask {
+                let outcome: PrintOutcome
+                if let job, let printer = await self.devices.printer(for: .certificatePrinter) {
+                    outcome = await printer.print(job)
+                } else {
+                    outcome = .failed(DeviceError(code: job == nil ? "document-missing" : "no-printer",
+                                                  action: job == nil ? .configuration : .reset,
+                                                  detail: "certificate for pickup \(pickup.id) cannot be printed"))
+                }
+                self.logger.info("certificate print ended", metadata: ["pickup": "\(pickup.id)", "outcome": "\(outcome)"])
+                self.send(.answer(.printFinished(outcome), visit: visit))
+            }
+        case .recordCollection(let pickup, let flow):
+            let payload = CollectionPayload(pickupId: pickup.id, kioskId: configuration.kioskID, flow: flow)
+            do {
+                let data = try KioskStore.makePayloadEncoder().encode(payload)
+                try store.recordCollection(pickupID: pickup.id, payload: data)
+            } catch {
+                logger.error("collection not recorded", metadata: ["pickup": "\(pickup.id)", "error": "\(error)"])
+                enqueue(.deviceAlert, AlertPayload(kioskId: configuration.kioskID, code: "collection-not-recorded",
+                                                   detail: "pickup \(pickup.id): \(error)"))
+            }
+        case .printReceipt(let receipt):
+            let document = ReceiptText.render(receipt, kioskID: configuration.kioskID, at: Date())
+            group.addTask {
+                var outcome = PrintOutcome.failed(DeviceError(code: "no-printer", action: .reset, detail: "no receipt printer"))
+                if let printer = await self.devices.printer(for: .receiptPrinter) {
+                    outcome = await printer.print(PrintJob(kind: .receipt, title: "receipt", format: "text/plain",
+                                                           document: Data(document.utf8)))
+                }
+                self.send(.answer(.printFinished(outcome), visit: visit))
+            }
+        case .record(.rating(let flow, let level, let reason)):
+            enqueue(.rating, RatingPayload(kioskId: configuration.kioskID, flow: flow, level: level,
+                                           levelName: RatingPayload.names[level - 1], reason: reason))
+        case .record(.assistRequest(let flow, let step)):
+            enqueue(.assistRequest, AssistPayload(kioskId: configuration.kioskID, flow: flow, step: step,
+                                                  language: session.language.rawValue))
+        case .lookupResult(let code):
+            send(.answer(.resultFound(lookupResult(code)), visit: visit))
+        case .scanDocuments:
+            group.addTask {
+                let result: Result<Int, DeviceError>
+                if let scanner = await self.devices.documentScanner() {
+                    do throws(DeviceError) { result = .success(try await scanner.scan().count) } catch { result = .failure(error) }
+                } else {
+                    result = .failure(DeviceError(code: "no-scanner", action: .reset, detail: "no document scanner"))
+                }
+                self.send(.answer(.documentsScanned(result), visit: visit))
+            }
+        case .submit(let submission):
+            let reference = Self.makeReference(kioskID: configuration.kioskID)
+            enqueue(.submission, SubmissionPayload(kioskId: configuration.kioskID, reference: reference,
+                                                   serviceId: submission.serviceID, pages: submission.pages,
+                                                   identified: submission.identified))
+            send(.answer(.submitted(reference: reference), visit: visit))
+        case .alertOperator(let alert):
+            logger.error("operator alert", metadata: ["code": "\(alert.code)", "detail": "\(alert.detail)"])
+            enqueue(.deviceAlert, AlertPayload(kioskId: configuration.kioskID, code: alert.code, detail: alert.detail))
+        case .flowStarted(let flow):
+            logger.info("flow started", metadata: ["flow": "\(flow)"])
+        case .sessionEnded(let reason):
+            logger.info("visit ended; session data wiped", metadata: ["reason": "\(reason.rawValue)"])
+        }
+    }
+
+    private func findPickups(_ query: PickupQuery) -> [PickupSummary] {
+        do {
+            let found: [Pickup]
+            switch query {
+            case .holder(let identity): found = try store.readyPickups(holderKey: keys.holderKey(for: identity))
+            case .pickupCode(let code): found = try store.readyPickups(pickupCodeHash: keys.pickupCodeHash(code))
+            }
+            return found.map {
+                PickupSummary(id: $0.id, title: Localized(zhHans: $0.titleZh, en: $0.titleEn),
+                              department: Localized(zhHans: $0.departmentZh, en: $0.departmentEn))
+            }
+        } catch {
+            logger.error("pickup lookup failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    private func certificateJob(_ pickup: PickupSummary) -> PrintJob? {
+        do {
+            guard let digest = try store.pickup(id: pickup.id)?.documentDigest,
+                  let document = try store.document(digest: digest) else { return nil }
+            return PrintJob(kind: .certificate, title: "certificate \(pickup.id)", format: document.format, document: document.data)
+        } catch {
+            logger.error("certificate document unavailable", metadata: ["pickup": "\(pickup.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func lookupResult(_ code: String) -> ResultSummary? {
+        do {
+            guard let result = try store.result(code: code) else { return nil }
+            return ResultSummary(code: result.code, status: result.status.rawValue,
+                                 title: Localized(zhHans: result.titleZh, en: result.titleEn), updatedAt: result.updatedAt)
+        } catch {
+            logger.error("result lookup failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Queues an outcome. A failure here is logged loudly; the citizen's visit goes on.
+    func enqueue(_ type: OutboxItemType, _ payload: some Encodable & Sendable) {
+        do {
+            let item = try store.enqueue(type: type, encodable: payload)
+            logger.debug("queued", metadata: ["type": "\(type.rawValue)", "item": "\(item.id)"])
+        } catch {
+            logger.critical("could not queue an item", metadata: ["type": "\(type.rawValue)", "error": "\(error)"])
+        }
+    }
+
+    /// A device that becomes unusable, or recovers from that, is queued as a device alert for the
+    /// platform; routine "online" reports are only logged.
+    func recordHealth(_ health: DeviceHealth, deviceID: String, role: DeviceRole) {
+        let previous = lastHealth.withLock { $0.updateValue(health, forKey: deviceID) }
+        let level: Logger.Level = health.isUsable ? .info : .warning
+        logger.log(level: level, "device health", metadata: ["device": "\(deviceID)", "role": "\(role.rawValue)", "health": "\(health)"])
+        let becameUnusable = !health.isUsable && previous != health
+        let recovered = health.isUsable && previous.map { !$0.isUsable } == true
+        guard becameUnusable || recovered else { return }
+        enqueue(.deviceAlert, DeviceAlertPayload(kioskId: configuration.kioskID, deviceId: deviceID, role: role.rawValue,
+                                                 state: health.state.rawValue, reason: health.reason, action: health.action.rawValue))
+    }
+
+    /// A tracking number a citizen can read out: kiosk, date, and six characters from an alphabet
+    /// without look-alikes (no I, L, O, U).
+    static func makeReference(kioskID: String, now: Date = Date()) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var generator = SystemRandomNumberGenerator()
+        let suffix = String((0..<6).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+        let day = now.formatted(.iso8601.year().month().day().dateSeparator(.omitted))
+        return "\(kioskID)-\(day)-\(suffix)"
+    }
+}
+
+// Outbox payloads. None carries personal data: the platform knows the holder from the pickup.
+struct CollectionPayload: Codable, Sendable {
+    var pickupId: String
+    var kioskId: String
+    var flow: String
+}
+
+struct RatingPayload: Codable, Sendable {
+    static let names = ["very-satisfied", "satisfied", "basically-satisfied", "dissatisfied", "very-dissatisfied"]
+    var kioskId: String
+    var flow: String
+    var level: Int
+    var levelName: String
+    var reason: String?
+}
+
+struct AssistPayload: Codable, Sendable {
+    var kioskId: String
+    var flow: String
+    var step: String
+    var language: String
+}
+
+struct SubmissionPayload: Codable, Sendable {
+    var kioskId: String
+    var reference: String
+    var serviceId: String
+    var pages: Int
+    var identified: Bool
+}
+
+struct AlertPayload: Codable, Sendable {
+    var kioskId: String
+    var code: String
+    var detail: String
+}
+
+struct DeviceAlertPayload: Codable, Sendable {
+    var kioskId: String
+    var deviceId: String
+    var role: String
+    var state: String
+    var reason: String?
+    var action: String
+}

@@ -1,0 +1,178 @@
+import DeviceKit
+import Flows
+import Foundation
+import Logging
+import Outbox
+import ServiceLifecycle
+import Synchronization
+import TerminalUI
+
+/// The kiosk's heart: one loop that owns the citizen's session, feeds it device events, keys and
+/// time, performs the actions it asks for, and publishes its screen to every viewer.
+public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
+    public let configuration: KioskConfiguration
+    public let content: KioskContent
+    public let store: KioskStore
+    public let devices: DeviceManager
+    public let screen = ScreenHub()
+    public let simulator: Simulator?
+    let logger: Logger
+    let keys: HolderKeys
+    let renderer = ScreenRenderer()
+    private let inputs: AsyncStream<RuntimeInput>
+    private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
+    private let snapshot: Mutex<Snapshot>
+    let lastHealth = Mutex<[String: DeviceHealth]>([:])
+    private let started = ContinuousClock.now
+
+    struct Snapshot {
+        var position = Session.Position(flow: KioskContent.homeFlow, step: "")
+        var idle = true
+        var language = Language.zhHans
+        var online: Bool?
+        var visits = 0
+        var columns: Int
+        var rows: Int
+    }
+
+    public init(configuration: KioskConfiguration, content: KioskContent, store: KioskStore,
+                devices: DeviceManager, simulator: Simulator?, logger: Logger) {
+        self.configuration = configuration
+        self.content = content
+        self.store = store
+        self.devices = devices
+        self.simulator = simulator
+        self.logger = logger
+        self.keys = HolderKeys(salt: configuration.holderKeySalt)
+        (inputs, inputContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        snapshot = Mutex(Snapshot(columns: configuration.columns, rows: configuration.rows))
+    }
+
+    /// Hands an input to the loop. Safe from any thread.
+    public func send(_ input: RuntimeInput) {
+        inputContinuation.yield(input)
+    }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await loop()
+        } onGracefulShutdown: {
+            self.inputContinuation.finish()
+        }
+        screen.detachAll()
+    }
+
+    private func loop() async throws {
+        var settings = configuration.sessionSettings
+        if simulator != nil { settings.statusHint = Simulator.keyHint }
+        var session = Session(content: content, settings: settings)
+        var visit = 0
+        publish(session)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.devices.run() }
+            group.addTask {
+                for await event in self.devices.events { self.send(.device(event)) }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    self.send(.tick)
+                }
+            }
+            for await input in inputs {
+                var events: [SessionEvent] = []
+                switch input {
+                case .key(let key):
+                    guard let key = screen.resolve(key) else { break }
+                    if let simulator, let action = Simulator.action(for: key) {
+                        simulator.perform(action)
+                    } else {
+                        events.append(.key(key))
+                    }
+                case .device(let event):
+                    events += sessionEvents(for: event)
+                case .tick:
+                    events.append(.tick)
+                case .answer(let event, let tag):
+                    if tag == visit { events.append(event) }
+                case .resize(let columns, let rows):
+                    snapshot.withLock {
+                        $0.columns = max(columns, 20)
+                        $0.rows = max(rows, 8)
+                    }
+                }
+                for event in events {
+                    let actions = session.handle(event)
+                    for action in actions {
+                        if case .sessionEnded = action {
+                            visit += 1
+                            updateVisits(visit)
+                        }
+                        perform(action, session: session, visit: visit, group: &group)
+                    }
+                }
+                publish(session)
+            }
+            group.cancelAll()
+        }
+        logger.info("session loop stopped")
+    }
+
+    /// Renders the session's screen and sends the difference to every viewer.
+    private func publish(_ session: Session) {
+        let size = snapshot.withLock { state in
+            state.position = session.position
+            state.idle = session.isIdle
+            state.language = session.language
+            state.online = session.online
+            return (state.columns, state.rows)
+        }
+        screen.publish(renderer.render(session.screen(), columns: size.0, rows: size.1))
+    }
+
+    /// Device data becomes session events; health changes become events and operator alerts.
+    private func sessionEvents(for event: DeviceEvent) -> [SessionEvent] {
+        switch event.body {
+        case .data(.identityPresented(let identity)) where event.role == .identityReader:
+            logger.info("identity presented", metadata: ["device": "\(event.deviceID)", "document": "\(identity)"])
+            return [.identityPresented(identity)]
+        case .data(.identityRemoved):
+            return [.identityRemoved]
+        case .data(.identityReadFailed(let error)):
+            logger.notice("identity read failed", metadata: ["device": "\(event.deviceID)", "error": "\(error)"])
+            return [.identityReadFailed]
+        case .data(.codeScanned(let bytes)):
+            logger.info("code scanned", metadata: ["device": "\(event.deviceID)", "bytes": "\(bytes.count)"])
+            return [.codeScanned(bytes)]
+        case .data(.pageScanned), .data(.identityPresented):
+            return []
+        case .status(let status):
+            recordHealth(status.health, deviceID: event.deviceID, role: event.role)
+            return [.deviceHealth(event.role, status.health)]
+        }
+    }
+
+    func updateVisits(_ count: Int) {
+        snapshot.withLock { $0.visits = count }
+    }
+
+    /// What `kioskctl status` reports.
+    public func status() async -> KioskStatus {
+        let state = snapshot.withLock { $0 }
+        let deviceList = await devices.snapshot()
+        var outbox = OutboxSummary(pending: 0, inFlight: 0, delivered: 0, retry: 0, dead: 0)
+        do {
+            let counts = try store.counts()
+            outbox = OutboxSummary(pending: counts[.pending], inFlight: counts[.inFlight], delivered: counts[.delivered],
+                                   retry: counts[.retry], dead: counts[.dead], oldestPendingAgeSeconds: counts.oldestPendingAge)
+        } catch {
+            logger.error("cannot count the outbox", metadata: ["error": "\(error)"])
+        }
+        let elapsed = ContinuousClock.now - started
+        return KioskStatus(kioskID: configuration.kioskID, version: KioskVersion.current,
+                           state: state.idle ? "idle" : "serving", flow: state.position.flow, step: state.position.step,
+                           language: state.language.rawValue, online: state.online,
+                           uptimeSeconds: Int(elapsed.components.seconds), visits: state.visits,
+                           devices: deviceList, outbox: outbox)
+    }
+}

@@ -1,0 +1,44 @@
+import DeviceKit
+import Flows
+
+/// Everything the kiosk's one session loop reacts to. Producers on any thread send these; the loop
+/// takes them one at a time, so the session needs no locks.
+public enum RuntimeInput: Sendable {
+    /// A key from a viewer (a tap is resolved against the frame on screen first).
+    case key(Key)
+    case device(DeviceEvent)
+    case tick
+    /// The answer to an action, tagged with the visit it belongs to so a late answer cannot reach
+    /// the next citizen.
+    case answer(SessionEvent, visit: Int)
+    case resize(columns: Int, rows: Int)
+}
+
+/// What `kioskctl status` shows: no personal data, ever.
+public struct KioskStatus: Sendable, Codable, Equatable {
+    public var kioskID: String
+    public var version: String
+    /// `idle` when nobody is being served, `serving` otherwise.
+    public var state: String
+    public var flow: String
+    public var step: String
+    public var language: String
+    public var online: Bool?
+    public var uptimeSeconds: Int
+    public var visits: Int
+    public var devices: [DeviceSnapshot]
+    public var outbox: OutboxSummary
+}
+
+public struct OutboxSummary: Sendable, Codable, Equatable {
+    public var pending: Int
+    public var inFlight: Int
+    public var delivered: Int
+    public var retry: Int
+    public var dead: Int
+    public var oldestPendingAgeSeconds: Double?
+}
+
+public enum KioskVersion {
+    public static let current = "0.1.0"
+}

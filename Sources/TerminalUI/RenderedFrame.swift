@@ -1,0 +1,10 @@
+/// One drawn screen: the cells, and where its buttons are.
+public struct RenderedFrame: Sendable, Equatable {
+    public var buffer: CellBuffer
+    public var hitMap: HitMap
+
+    public init(buffer: CellBuffer, hitMap: HitMap) {
+        self.buffer = buffer
+        self.hitMap = hitMap
+    }
+}
