@@ -25,6 +25,7 @@ CONFIG ?= Kiosk/kiosk.yaml
 # for process handling in scripts and tests. Later issues add pcscd, cups, sane-utils, umockdev...
 DEB_PACKAGES := \
 	libsqlite3-dev \
+	sqlite3 \
 	libpcsclite-dev \
 	libusb-1.0-0-dev \
 	libcups2-dev \

@@ -65,11 +65,19 @@ let package = Package(
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
         .testTarget(name: "YAMLDataTests", dependencies: ["YAMLData"], swiftSettings: strict),
-        .testTarget(name: "DeviceKitTests", dependencies: ["DeviceKit"], swiftSettings: strict),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox"], swiftSettings: strict),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows"], swiftSettings: strict),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),
-        .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
+        .testTarget(name: "DeviceKitTests", dependencies: [
+            "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .testTarget(name: "OutboxTests", dependencies: [
+            "Outbox", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "DeviceKit", "YAMLData"], swiftSettings: strict),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Flows"], swiftSettings: strict),
+        .testTarget(name: "KioskDaemonTests", dependencies: [
+            "KioskDaemon", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
     ]
 )

@@ -1,1 +1,1 @@
-print("bench: not yet")
+KioskBench.main()

@@ -64,7 +64,9 @@ public struct KioskContent: Sendable {
             log.add(ConfigProblem(file: file, line: lines[field] ?? lines[""] ?? 0, field: field, message: message))
         }
         func checkTarget(_ target: String, field: String) {
-            let known = flow.steps[target] != nil || flows[target] != nil
+            // A step declared with a broken kind still counts as declared: one mistake, one message.
+            let declaredStep = !target.contains(".") && lines[target] != nil
+            let known = flow.steps[target] != nil || declaredStep || flows[target] != nil
                 || target == SpecialTarget.end || target == SpecialTarget.return
             if !known { problem(field, "no step, flow, `end` or `return` named \"\(target)\"") }
         }

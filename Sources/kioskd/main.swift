@@ -33,6 +33,9 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "The control socket path (default: see `kioskctl --help`).")
     var socket: String?
 
+    @Option(name: .long, help: "With --demo, keep state (database, log) in this folder instead of a temporary one that is removed at exit.")
+    var state: String?
+
     mutating func run() async throws {
         let path = config ?? Self.defaultConfiguration()
         let checked: CheckedConfiguration
@@ -45,9 +48,11 @@ struct Run: AsyncParsableCommand {
         options.socketPath = socket
         options.attachConsole = demo && !noConsole && TerminalViewer.isTerminal(STDIN_FILENO) && TerminalViewer.isTerminal(STDOUT_FILENO)
         var stateFolder: String?
+        var removeStateAtExit = false
         if demo {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-demo-\(getpid())").path
+            let folder = state ?? FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-demo-\(getpid())").path
             stateFolder = folder
+            removeStateAtExit = state == nil
             options.databasePath = folder + "/kiosk.sqlite"
         }
         if options.attachConsole, let stateFolder {
@@ -70,7 +75,7 @@ struct Run: AsyncParsableCommand {
             throw ExitCode.failure
         }
         try await app.run()
-        if let stateFolder { try? FileManager.default.removeItem(atPath: stateFolder) }
+        if removeStateAtExit, let stateFolder { try? FileManager.default.removeItem(atPath: stateFolder) }
     }
 
     static func defaultConfiguration() -> String {

@@ -80,7 +80,7 @@ struct SimulatedPrinterTests {
 
     @Test("paper running out half-way fails the job with media-empty and leaves the printer needing paper")
     func midwayFailure() async throws {
-        let printer = try await startedPrinter(jobTime: .milliseconds(300))
+        let printer = try await startedPrinter(jobTime: .milliseconds(600))
         printer.failNextJobMidway()
         let began = ContinuousClock.now
         let outcome = await printer.print(certificate)
@@ -91,7 +91,10 @@ struct SimulatedPrinterTests {
         }
         #expect(error.code == "media-empty")
         #expect(error.action == .replenish)
-        #expect(took >= .milliseconds(150) && took < .milliseconds(300), "it stops half-way, after \(took)")
+        // It does not fail at once: it ran half the job's time first. (No upper bound: a loaded
+        // machine may wake it late, and speed is for benchmarks.)
+        #expect(took >= .milliseconds(300), "it stops half-way, after \(took)")
+        #expect(error.detail.hasPrefix("the job stopped half-way"))
         #expect(recorder.health().last == DeviceHealth(state: .userError, reason: "media-empty", action: .replenish))
         #expect(printer.completedJobs.isEmpty)
 

@@ -1,0 +1,154 @@
+import Foundation
+import Testing
+
+/// The repository root, from this file's place in it.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// The real binaries, as `swift build` left them.
+func binary(_ name: String) -> String {
+    repositoryRoot.appendingPathComponent(".build/debug/\(name)").path
+}
+
+struct CommandResult {
+    var status: Int32
+    var output: String
+    var error: String
+}
+
+/// Runs a program to completion and captures what it printed. Output goes through files, not
+/// pipes: tmux leaves its server behind holding whatever it was given open.
+@discardableResult
+func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = repositoryRoot
+    process.standardInput = FileHandle.nullDevice
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    process.waitUntilExit()
+    try out.close()
+    try err.close()
+    let output = try Data(contentsOf: outURL), error = try Data(contentsOf: errURL)
+    return CommandResult(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                         error: String(decoding: error, as: UTF8.self))
+}
+
+/// Whether a process is alive: not gone and not a zombie waiting for its parent (tmux) to reap it.
+func processIsAlive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
+    return state != "Z" && state != "X"
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A real `kioskd --demo` running in its own tmux session, as a citizen would meet it, with its own
+/// state folder and control socket so tests can run side by side.
+final class KioskUnderTest {
+    let name: String
+    let state: URL
+    var socket: String { state.appendingPathComponent("kioskd.sock").path }
+    var database: String { state.appendingPathComponent("kiosk.sqlite").path }
+
+    init(columns: Int = 100, rows: Int = 30, extraArguments: [String] = []) async throws {
+        name = "kiosk-e2e-\(UUID().uuidString.prefix(8))"
+        state = FileManager.default.temporaryDirectory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+        let command = ([binary("kioskd"), "--demo", "--state", state.path, "--socket", socket] + extraArguments)
+            .map { "'\($0)'" }.joined(separator: " ")
+        let started = try run("/usr/bin/env", ["tmux", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
+        guard started.status == 0 else { throw HarnessError(description: "tmux could not start kioskd (is tmux installed?)") }
+        try await waitFor("政务服务自助终端")
+        try await waitUntil("the control socket answers") { (try? self.ctl("status").status) == 0 }
+    }
+
+    deinit {
+        _ = try? run("/usr/bin/env", ["tmux", "kill-session", "-t", name])
+        try? FileManager.default.removeItem(at: state)
+    }
+
+    /// Presses keys in tmux's names: "1", "Enter", "F2", "Escape", "BSpace", "C-c".
+    func press(_ keys: String...) async throws {
+        for key in keys {
+            let result = try run("/usr/bin/env", ["tmux", "send-keys", "-t", name, key])
+            guard result.status == 0 else { throw HarnessError(description: "tmux send-keys \(key): \(result.error)") }
+            // A lone Escape needs a quiet moment to be told apart from the start of a sequence.
+            if key == "Escape" { try await Task.sleep(for: .milliseconds(150)) }
+        }
+    }
+
+    /// What is on the screen now.
+    func screen() throws -> String {
+        try run("/usr/bin/env", ["tmux", "capture-pane", "-p", "-t", name]).output
+    }
+
+    /// Waits until the screen shows `text` and returns it; fails with the screen as it was.
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 10) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError(description: "waited \(timeout)s for \"\(text)\"; the screen shows:\n\(last)")
+    }
+
+    func waitUntil(_ what: String, timeout: TimeInterval = 10, _ condition: () throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError(description: "waited \(timeout)s for \(what)")
+    }
+
+    /// Runs `kioskctl ARGS --socket THIS`.
+    @discardableResult
+    func ctl(_ arguments: String...) throws -> CommandResult {
+        try run(binary("kioskctl"), arguments + ["--socket", socket])
+    }
+
+    /// kioskd's process id, from tmux.
+    func pid() throws -> Int32 {
+        let text = try run("/usr/bin/env", ["tmux", "list-panes", "-t", name, "-F", "#{pane_pid}"]).output
+        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw HarnessError(description: "no pane pid in \(text)")
+        }
+        return pid
+    }
+
+    func isRunning() throws -> Bool {
+        let alive = processIsAlive(try pid())
+        let session = try run("/usr/bin/env", ["tmux", "has-session", "-t", name]).status == 0
+        return alive && session
+    }
+
+    /// The outbox rows as `type state` lines, read with the sqlite3 shell so the test shares no code
+    /// with the daemon's own store.
+    func outboxRows() throws -> [String] {
+        let result = try run("/usr/bin/env", ["sqlite3", database, "SELECT type || ' ' || state FROM outbox_item ORDER BY id"])
+        guard result.status == 0 else { throw HarnessError(description: "sqlite3: \(result.error)") }
+        return result.output.split(separator: "\n").map(String.init)
+    }
+
+    func sql(_ query: String) throws -> String {
+        let result = try run("/usr/bin/env", ["sqlite3", database, query])
+        guard result.status == 0 else { throw HarnessError(description: "sqlite3: \(result.error)") }
+        return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
