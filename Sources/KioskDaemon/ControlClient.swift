@@ -70,7 +70,8 @@ public final class ControlClient: @unchecked Sendable {
         try data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
-                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                // MSG_NOSIGNAL: a daemon that hung up is an error to report, not a SIGPIPE to die of.
+                let written = Glibc.send(descriptor, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw Failure.closed

@@ -1,0 +1,71 @@
+import Foundation
+import KioskDaemon
+import Testing
+
+/// The control socket of a whole kiosk running in this process.
+@Suite(.serialized) struct ControlSocketTests {
+    @Test func statusHasDevicesAndQueueButNoPersonalData() async throws {
+        let kiosk = try await RunningKiosk.start()
+        let client = try ControlClient(path: kiosk.socket)
+        #expect(try client.request(ControlRequest(command: "sim", action: "insert-card")).ok)
+        // Put the card in front of the collection flow, so the session holds the identity.
+        let console = try ControlClient(path: kiosk.socket)
+        try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
+        try console.send(ConsoleMessage(key: .text("1")))
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try client.request(ControlRequest(command: "sim", action: "insert-card")).ok)
+        try await Task.sleep(for: .milliseconds(600))
+        let response = try client.request(ControlRequest(command: "status"))
+        let status = try #require(response.status)
+        #expect(status.kioskID == "HK-DEMO-01")
+        #expect(status.state == "serving")
+        #expect(status.flow == "collect")
+        #expect(status.devices.count == 5)
+        #expect(status.outbox.pending == 0)
+        let json = String(decoding: try JSONEncoder().encode(response), as: UTF8.self)
+        #expect(!json.contains("460100199001010027") && !json.contains("测试样"))
+        await kiosk.stop()
+    }
+
+    @Test func badRequestsGetAClearErrorAndTheKioskKeepsServing() async throws {
+        let kiosk = try await RunningKiosk.start()
+        let client = try ControlClient(path: kiosk.socket)
+        try client.send(RawLine("{not json"))
+        let bad = try #require(try client.readLine())
+        #expect(String(decoding: bad, as: UTF8.self).contains("not a valid request"))
+        let unknown = try client.request(ControlRequest(command: "reboot"))
+        #expect(!unknown.ok && unknown.error?.contains("unknown command") == true)
+        let badSim = try client.request(ControlRequest(command: "sim", action: "printer", printer: "explode"))
+        #expect(!badSim.ok && badSim.error?.contains("paper-out") == true)
+        // A line of 10 MB without an end closes only that connection.
+        let flooder = try ControlClient(path: kiosk.socket)
+        try? flooder.send(RawLine(String(repeating: "x", count: 10 * 1024 * 1024)))
+        #expect(try flooder.readLine() == nil)
+        #expect(try ControlClient(path: kiosk.socket).request(ControlRequest(command: "status")).ok)
+        await kiosk.stop()
+    }
+
+    @Test func consoleGetsAFullFrameThenDiffsAndDrivesTheSession() async throws {
+        let kiosk = try await RunningKiosk.start()
+        let console = try ControlClient(path: kiosk.socket)
+        try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
+        let first = try #require(try console.readConsoleMessage()?.frame)
+        #expect(first.contains("政务服务自助终端"))
+        #expect(first.contains("\u{1B}[2J"))
+        try console.send(ConsoleMessage(key: .function(2)))
+        var english = ""
+        while !english.contains("Government") { english += try #require(try console.readConsoleMessage()?.frame) }
+        #expect(!english.contains("\u{1B}[2J"), "a change is sent as a diff, not a cleared screen")
+        await kiosk.stop()
+    }
+}
+
+/// Sends text as it is, for malformed requests.
+struct RawLine: Encodable {
+    let text: String
+    init(_ text: String) { self.text = text }
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+}

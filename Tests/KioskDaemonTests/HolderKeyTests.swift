@@ -1,0 +1,35 @@
+import DeviceKit
+import Foundation
+import KioskDaemon
+import Logging
+import Outbox
+import Testing
+
+@Suite struct HolderKeyTests {
+    @Test func keysDependOnSaltKindAndNumberButNotOnTheCheckCharactersCase() {
+        let keys = HolderKeys(salt: "salt-one-0123456789")
+        let other = HolderKeys(salt: "salt-two-0123456789")
+        let key = keys.holderKey(kind: .residentID, number: "46010019900101002X")
+        #expect(key.count == 64)
+        #expect(key == keys.holderKey(kind: .residentID, number: "46010019900101002x"))
+        #expect(key != other.holderKey(kind: .residentID, number: "46010019900101002X"))
+        #expect(key != keys.holderKey(kind: .passport, number: "46010019900101002X"))
+        #expect(!key.contains("4601"))
+        #expect(keys.pickupCodeHash("20261127") != keys.holderKey(kind: .residentID, number: "20261127"))
+    }
+
+    @Test func demoDataFindsTheSampleCardsCertificates() throws {
+        let folder = try temporaryFolder("demo-data")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keys = HolderKeys(salt: "demo-salt-not-for-production")
+        let data = try DemoData.load(repositoryRoot.appendingPathComponent("Kiosk/demo/pickups.yaml"), keys: keys)
+        let store = try KioskStore(path: folder.appendingPathComponent("k.sqlite").path, logger: Logger(label: "test"))
+        try data.install(into: store)
+        let ready = try store.readyPickups(holderKey: keys.holderKey(for: SimulatedIdentities.residentID))
+        #expect(ready.map(\.id).sorted() == ["P-2026-000101", "P-2026-000102"])
+        #expect(try store.readyPickups(pickupCodeHash: keys.pickupCodeHash("88001234")).map(\.id) == ["P-2026-000103"])
+        let digest = try #require(ready.first?.documentDigest)
+        #expect(try store.document(digest: digest)?.data.starts(with: Data("%PDF".utf8)) == true)
+        #expect(try store.result(code: "HK-2026-0042")?.status.rawValue == "in-review")
+    }
+}

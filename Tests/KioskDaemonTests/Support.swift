@@ -1,0 +1,47 @@
+import Foundation
+import KioskDaemon
+import Logging
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+let shippedConfiguration = repositoryRoot.appendingPathComponent("Kiosk/kiosk.yaml").path
+
+func temporaryFolder(_ name: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8))")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+/// A whole kiosk in this process, on the shipped demo configuration, with its own state and socket.
+struct RunningKiosk {
+    let app: KioskApp
+    let folder: URL
+    let task: Task<Void, Error>
+    var socket: String { app.controlServer.path }
+
+    static func start() async throws -> RunningKiosk {
+        let folder = try temporaryFolder("kiosk-daemon-test")
+        let checked = try CheckedConfiguration.load(path: shippedConfiguration)
+        var options = KioskApp.Options()
+        options.demo = true
+        options.databasePath = folder.appendingPathComponent("kiosk.sqlite").path
+        options.socketPath = folder.appendingPathComponent("k.sock").path
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let app = try KioskApp(checked: checked, options: options, logger: logger)
+        let task = Task { try await app.run() }
+        let kiosk = RunningKiosk(app: app, folder: folder, task: task)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if (try? ControlClient(path: kiosk.socket)) != nil { return kiosk }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CancellationError()
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
