@@ -74,9 +74,16 @@ public struct Identity: Sendable, Equatable, Codable, CustomStringConvertible {
 /// How personal data is shown wherever others could see it: on the kiosk's screen, in a log, to an
 /// operator before the citizen consents. See DOMAIN.md, "Identity documents".
 public enum Masking {
+    /// The text without C0/C1 control characters and DEL, so it cannot carry a terminal command.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
+            !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value))
+        }))
+    }
+
     /// `460100199001011234` → `4601**********1234`: the area prefix and the last four stay.
     public static func documentNumber(_ number: String) -> String {
-        let characters = Array(number)
+        let characters = Array(printable(number))
         guard characters.count > 8 else {
             guard characters.count > 2 else { return String(repeating: "*", count: characters.count) }
             return String(characters.prefix(1)) + String(repeating: "*", count: characters.count - 2)
@@ -86,8 +93,10 @@ public enum Masking {
             + String(characters.suffix(4))
     }
 
-    /// `测试样` → `测*样`, `测试` → `测*`, `LI XIAOHONG` → `L* XIAOHONG`.
+    /// `测试样` → `测*样`, `测试` → `测*`, `LI XIAOHONG` → `L* XIAOHONG`. Control characters are
+    /// dropped first: a name read from a card is outside data and may end up in a log.
     public static func name(_ name: String) -> String {
+        let name = printable(name)
         let words = name.split(separator: " ", omittingEmptySubsequences: true)
         if words.count > 1 {
             // Latin names: the family name shows its initial only; given names stay readable.

@@ -62,3 +62,19 @@ struct ResidentIDNumberTests {
         #expect(!ResidentIDNumber.isValid(SimulatedIdentities.passport.number))
     }
 }
+
+@Suite struct MaskingTests {
+    @Test func namesAndNumbersAreMaskedAsTheDomainSays() {
+        #expect(Masking.documentNumber("46010019900101004X") == "4601**********004X")
+        #expect(Masking.name("测试样") == "测*样")
+        #expect(Masking.name("测试") == "测*")
+        #expect(Masking.name("LI XIAOHONG") == "L* XIAOHONG")
+    }
+
+    @Test func controlCharactersFromACardNeverSurviveMasking() {
+        let masked = Masking.name("\u{1B}[2J测\u{9B}试样\u{07}")
+        #expect(!masked.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        #expect(masked.hasPrefix("["))
+        #expect(!Masking.documentNumber("4601\u{1B}[2J0000000004X").contains("\u{1B}"))
+    }
+}

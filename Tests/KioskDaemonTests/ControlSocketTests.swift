@@ -56,6 +56,13 @@ import Testing
         var english = ""
         while !english.contains("Government") { english += try #require(try console.readConsoleMessage()?.frame) }
         #expect(!english.contains("\u{1B}[2J"), "a change is sent as a diff, not a cleared screen")
+        // A tap on the first option, as a touch screen sends it, chooses it.
+        let frame = try #require(kiosk.app.runtime.screen.currentFrame)
+        let row = try #require((0..<frame.buffer.rows).first { frame.buffer.text(ofRow: $0).contains("Collect a certificate") })
+        try console.send(ConsoleMessage(key: .tap(column: 10, row: row)))
+        var identify = ""
+        while !identify.contains("ID card") { identify += try #require(try console.readConsoleMessage()?.frame) }
+        #expect(kiosk.app.runtime.screen.currentFrame.map { $0.buffer.plainText.contains("Please place your ID card") } == true)
         await kiosk.stop()
     }
 }

@@ -11,30 +11,20 @@ public final class SimulatedCodeScanner: CodeScanner {
     /// From showing a code to `.codeScanned`.
     public let latency: Duration
 
-    private struct State {
-        var sink: DeviceEventSink?
-        var connected = true
-        /// Bumped when codes in flight must be dropped (unplugged, stopped).
-        var generation = 0
-        var reported: DeviceHealth?
+    private struct State: SimulatedState {
+        var link: SimulatedLink
 
-        var health: DeviceHealth { connected ? .online : .offline("disconnected") }
-
-        mutating func report() {
-            let current = health
-            guard let sink, current != reported else { return }
-            reported = current
-            sink.status(current)
-        }
+        var health: DeviceHealth { link.connected ? .online : .offline("disconnected") }
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-code-scanner", latency: Duration = .milliseconds(50)) {
         self.id = id
         self.model = model
         self.latency = latency
+        state = Mutex(State(link: SimulatedLink(name: "simulated scanner \(id)")))
         timing = SimulatedTiming(label: id)
     }
 
@@ -43,12 +33,12 @@ public final class SimulatedCodeScanner: CodeScanner {
     @discardableResult
     public func scan(_ bytes: [UInt8]) -> Bool {
         let generation = state.withLock { state -> Int? in
-            state.connected && state.sink != nil ? state.generation : nil
+            state.link.liveSink != nil ? state.link.generation : nil
         }
         guard let generation else { return false }
         timing.after(latency) { [self] in
             state.withLock { state in
-                guard state.generation == generation, state.connected, let sink = state.sink else { return }
+                guard state.link.generation == generation, let sink = state.link.liveSink else { return }
                 sink.data(.codeScanned(bytes))
             }
         }
@@ -59,55 +49,21 @@ public final class SimulatedCodeScanner: CodeScanner {
     @discardableResult
     public func scan(text: String) -> Bool { scan(Array(text.utf8)) }
 
-    public func disconnect() {
-        state.withLock { state in
-            state.connected = false
-            state.generation += 1
-            state.report()
-        }
-    }
+    public func disconnect() { state.withLock { $0.disconnect() } }
 
-    public func reconnect() {
-        state.withLock { state in
-            state.connected = true
-            state.report()
-        }
-    }
+    public func reconnect() { state.withLock { $0.reconnect() } }
 
     public func start(sink: DeviceEventSink) async throws {
-        try state.withLock { state throws(DeviceError) in
-            guard state.connected else {
-                throw DeviceError(code: "disconnected", action: .reset, detail: "simulated scanner \(id) is unplugged")
-            }
-            state.sink = sink
-            state.reported = nil
-            state.report()
-        }
+        try state.withLock { state throws(DeviceError) in try state.start(sink) }
     }
 
-    public func stop() async {
-        state.withLock { state in
-            state.sink = nil
-            state.generation += 1
-        }
-    }
+    public func stop() async { state.withLock { $0.stop() } }
 
     public func currentHealth() async -> DeviceHealth { state.withLock { $0.health } }
 
-    public func selfTest() async -> DeviceHealth {
-        state.withLock { state in
-            state.report()
-            return state.health
-        }
-    }
+    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
 
     public func reset() async throws {
-        try state.withLock { state throws(DeviceError) in
-            guard state.connected else {
-                throw DeviceError(code: "disconnected", action: .reset, detail: "simulated scanner \(id) is unplugged")
-            }
-            state.generation += 1
-            state.report()
-        }
+        try state.withLock { state throws(DeviceError) in try state.reset() }
     }
 }

@@ -13,33 +13,25 @@ public final class SimulatedDocumentScanner: DocumentScanner {
     /// How long one scan takes, whatever the number of pages.
     public let latency: Duration
 
-    private struct State {
-        var sink: DeviceEventSink?
-        var connected = true
+    private struct State: SimulatedState {
+        var link: SimulatedLink
         var feeder: [ScannedPage] = []
         var scanning = false
-        var reported: DeviceHealth?
 
         var health: DeviceHealth {
-            guard connected else { return .offline("disconnected") }
+            guard link.connected else { return .offline("disconnected") }
             return scanning ? DeviceHealth(state: .busy) : .online
-        }
-
-        mutating func report() {
-            let current = health
-            guard let sink, current != reported else { return }
-            reported = current
-            sink.status(current)
         }
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-document-scanner", latency: Duration = .milliseconds(800)) {
         self.id = id
         self.model = model
         self.latency = latency
+        state = Mutex(State(link: SimulatedLink(name: "simulated scanner \(id)")))
         timing = SimulatedTiming(label: id)
     }
 
@@ -51,26 +43,16 @@ public final class SimulatedDocumentScanner: DocumentScanner {
     /// How many pages wait in the feeder.
     public var pagesWaiting: Int { state.withLock { $0.feeder.count } }
 
-    public func disconnect() {
-        state.withLock { state in
-            state.connected = false
-            state.report()
-        }
-    }
+    public func disconnect() { state.withLock { $0.disconnect() } }
 
-    public func reconnect() {
-        state.withLock { state in
-            state.connected = true
-            state.report()
-        }
-    }
+    public func reconnect() { state.withLock { $0.reconnect() } }
 
     public func scan() async throws(DeviceError) -> [ScannedPage] {
         let pages = try state.withLock { state throws(DeviceError) -> [ScannedPage] in
-            guard state.sink != nil else {
+            guard state.link.sink != nil else {
                 throw DeviceError(code: "not-started", action: .reset, detail: "simulated scanner \(id) is not started")
             }
-            guard state.connected else { throw Self.unplugged(id) }
+            guard state.link.connected else { throw state.link.unplugged }
             guard !state.scanning else {
                 throw DeviceError(code: "busy", action: .retry, detail: "simulated scanner \(id) is already scanning")
             }
@@ -87,10 +69,10 @@ public final class SimulatedDocumentScanner: DocumentScanner {
             state.withLock { state in
                 state.scanning = false
                 defer { state.report() }
-                guard state.connected, state.sink != nil else {
+                guard state.link.liveSink != nil else {
                     // The paper is still there: put it back for the next try.
                     state.feeder.insert(contentsOf: pages, at: 0)
-                    return .failure(Self.unplugged(id))
+                    return .failure(state.link.unplugged)
                 }
                 return .success(pages)
             }
@@ -99,36 +81,17 @@ public final class SimulatedDocumentScanner: DocumentScanner {
     }
 
     public func start(sink: DeviceEventSink) async throws {
-        try state.withLock { state throws(DeviceError) in
-            guard state.connected else { throw Self.unplugged(id) }
-            state.sink = sink
-            state.reported = nil
-            state.report()
-        }
+        try state.withLock { state throws(DeviceError) in try state.start(sink) }
     }
 
-    public func stop() async {
-        state.withLock { $0.sink = nil }
-    }
+    public func stop() async { state.withLock { $0.stop() } }
 
     public func currentHealth() async -> DeviceHealth { state.withLock { $0.health } }
 
-    public func selfTest() async -> DeviceHealth {
-        state.withLock { state in
-            state.report()
-            return state.health
-        }
-    }
+    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
 
     public func reset() async throws {
-        try state.withLock { state throws(DeviceError) in
-            guard state.connected else { throw Self.unplugged(id) }
-            state.report()
-        }
-    }
-
-    private static func unplugged(_ id: String) -> DeviceError {
-        DeviceError(code: "disconnected", action: .reset, detail: "simulated scanner \(id) is unplugged")
+        try state.withLock { state throws(DeviceError) in try state.reset() }
     }
 
     /// A small grey page (binary PGM) with a pattern that differs by `number`, for the demo and tests.

@@ -17,32 +17,22 @@ public final class SimulatedIdentityReader: IdentityReader {
     /// How long a read takes from placing the card to `.identityPresented`.
     public let readLatency: Duration
 
-    private struct State {
-        var sink: DeviceEventSink?
-        var connected = true
+    private struct State: SimulatedState {
+        var link: SimulatedLink
         var card: Identity?
-        /// Bumped whenever a pending read must be abandoned (card removed, unplugged, stopped).
-        var readToken = 0
         var failNextRead = false
-        var reported: DeviceHealth?
 
-        var health: DeviceHealth { connected ? .online : .offline("disconnected") }
-
-        mutating func report() {
-            let current = health
-            guard let sink, current != reported else { return }
-            reported = current
-            sink.status(current)
-        }
+        var health: DeviceHealth { link.connected ? .online : .offline("disconnected") }
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-identity-reader", readLatency: Duration = .milliseconds(300)) {
         self.id = id
         self.model = model
         self.readLatency = readLatency
+        state = Mutex(State(link: SimulatedLink(name: "simulated reader \(id)")))
         timing = SimulatedTiming(label: id)
     }
 
@@ -53,8 +43,8 @@ public final class SimulatedIdentityReader: IdentityReader {
         let token = state.withLock { state -> Int? in
             if state.card != nil { Self.takeAway(&state) }
             state.card = identity
-            state.readToken += 1
-            return state.sink != nil && state.connected ? state.readToken : nil
+            let token = state.link.newGeneration()
+            return state.link.liveSink != nil ? token : nil
         }
         if let token { scheduleRead(token) }
     }
@@ -70,23 +60,15 @@ public final class SimulatedIdentityReader: IdentityReader {
     }
 
     /// Unplugs the reader: a read in progress is lost and health goes offline with action `reset`.
-    public func disconnect() {
-        state.withLock { state in
-            state.connected = false
-            state.readToken += 1
-            state.report()
-        }
-    }
+    public func disconnect() { state.withLock { $0.disconnect() } }
 
     /// Plugs the reader back in. A started reader reports online and reads a card still lying on it;
     /// a stopped one can be started again.
     public func reconnect() {
         let token = state.withLock { state -> Int? in
-            state.connected = true
-            state.report()
-            guard state.sink != nil, state.card != nil else { return nil }
-            state.readToken += 1
-            return state.readToken
+            state.reconnect()
+            guard state.link.sink != nil, state.card != nil else { return nil }
+            return state.link.newGeneration()
         }
         if let token { scheduleRead(token) }
     }
@@ -98,46 +80,24 @@ public final class SimulatedIdentityReader: IdentityReader {
 
     public func start(sink: DeviceEventSink) async throws {
         let token = try state.withLock { state throws(DeviceError) -> Int? in
-            guard state.connected else {
-                throw DeviceError(code: "disconnected", action: .reset, detail: "simulated reader \(id) is unplugged")
-            }
-            state.sink = sink
-            state.reported = nil
-            state.report()
+            try state.start(sink)
             guard state.card != nil else { return nil }
-            state.readToken += 1
-            return state.readToken
+            return state.link.newGeneration()
         }
         if let token { scheduleRead(token) }
     }
 
-    public func stop() async {
-        state.withLock { state in
-            state.sink = nil
-            state.readToken += 1
-        }
-    }
+    public func stop() async { state.withLock { $0.stop() } }
 
-    public func currentHealth() async -> DeviceHealth {
-        state.withLock { $0.health }
-    }
+    public func currentHealth() async -> DeviceHealth { state.withLock { $0.health } }
 
-    public func selfTest() async -> DeviceHealth {
-        state.withLock { state in
-            state.report()
-            return state.health
-        }
-    }
+    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
 
     /// Re-detects the card: a card lying on the reader is read again.
     public func reset() async throws {
         let token = try state.withLock { state throws(DeviceError) -> Int? in
-            guard state.connected else {
-                throw DeviceError(code: "disconnected", action: .reset, detail: "simulated reader \(id) is unplugged")
-            }
-            state.readToken += 1
-            state.report()
-            return state.sink != nil && state.card != nil ? state.readToken : nil
+            try state.reset()
+            return state.link.sink != nil && state.card != nil ? state.link.generation : nil
         }
         if let token { scheduleRead(token) }
     }
@@ -147,8 +107,8 @@ public final class SimulatedIdentityReader: IdentityReader {
     private static func takeAway(_ state: inout State) {
         guard state.card != nil else { return }
         state.card = nil
-        state.readToken += 1
-        if state.connected { state.sink?.data(.identityRemoved) }
+        state.link.newGeneration()
+        state.link.liveSink?.data(.identityRemoved)
     }
 
     private func scheduleRead(_ token: Int) {
@@ -157,7 +117,7 @@ public final class SimulatedIdentityReader: IdentityReader {
 
     private func finishRead(_ token: Int) {
         state.withLock { state in
-            guard token == state.readToken, state.connected, let sink = state.sink, let card = state.card else { return }
+            guard token == state.link.generation, let sink = state.link.liveSink, let card = state.card else { return }
             if state.failNextRead {
                 state.failNextRead = false
                 sink.data(.identityReadFailed(DeviceError(

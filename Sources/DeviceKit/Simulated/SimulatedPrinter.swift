@@ -61,15 +61,14 @@ public final class SimulatedPrinter: Printer {
     /// How long one job takes to print.
     public let jobTime: Duration
 
-    private struct State {
-        var sink: DeviceEventSink?
+    private struct State: SimulatedState {
+        var link: SimulatedLink
         var fault: Fault?
         var failNextJobMidway: Fault?
         var activeJobs = 0
         /// When the job printing last will be done; a new job starts then.
         var idleAt = DispatchTime.now()
         var completed: [CompletedJob] = []
-        var reported: DeviceHealth?
 
         var health: DeviceHealth {
             if let fault, fault != .paperLow { return fault.health }
@@ -80,21 +79,18 @@ public final class SimulatedPrinter: Printer {
             return low ? Fault.paperLow.health : .online
         }
 
-        mutating func report() {
-            let current = health
-            guard let sink, current != reported else { return }
-            reported = current
-            sink.status(current)
-        }
+        /// The printer is never unplugged; offline is the fault that keeps it from starting.
+        var unreachable: DeviceError? { fault == .offline ? fault?.error : nil }
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-printer", jobTime: Duration = .milliseconds(1500)) {
         self.id = id
         self.model = model
         self.jobTime = jobTime
+        state = Mutex(State(link: SimulatedLink(name: "simulated printer \(id)")))
         timing = SimulatedTiming(label: id)
     }
 
@@ -134,7 +130,7 @@ public final class SimulatedPrinter: Printer {
 
     public func print(_ job: PrintJob) async -> PrintOutcome {
         let plan = state.withLock { state -> Result<(end: DispatchTime, midway: Fault?), DeviceError> in
-            guard state.sink != nil else {
+            guard state.link.sink != nil else {
                 return .failure(DeviceError(code: "offline", action: .reset, detail: "simulated printer \(id) is not started"))
             }
             if let error = state.fault?.error { return .failure(error) }
@@ -168,7 +164,7 @@ public final class SimulatedPrinter: Printer {
                 }
             }
             if let error = state.fault?.error { return .failed(error) }
-            guard state.sink != nil else {
+            guard state.link.sink != nil else {
                 return .failed(DeviceError(code: "offline", action: .reset, detail: "simulated printer \(id) was stopped during the job"))
             }
             state.completed.append(CompletedJob(kind: job.kind, title: job.title, byteCount: job.document.count))
@@ -179,32 +175,17 @@ public final class SimulatedPrinter: Printer {
     // MARK: Device
 
     public func start(sink: DeviceEventSink) async throws {
-        try state.withLock { state throws(DeviceError) in
-            if state.fault == .offline, let error = state.fault?.error { throw error }
-            state.sink = sink
-            state.reported = nil
-            state.report()
-        }
+        try state.withLock { state throws(DeviceError) in try state.start(sink) }
     }
 
-    public func stop() async {
-        state.withLock { $0.sink = nil }
-    }
+    public func stop() async { state.withLock { $0.stop() } }
 
     public func currentHealth() async -> DeviceHealth { state.withLock { $0.health } }
 
-    public func selfTest() async -> DeviceHealth {
-        state.withLock { state in
-            state.report()
-            return state.health
-        }
-    }
+    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
 
     /// A reset does not refill paper or clear a jam; it only reconnects, which fails while offline.
     public func reset() async throws {
-        try state.withLock { state throws(DeviceError) in
-            if state.fault == .offline, let error = state.fault?.error { throw error }
-            state.report()
-        }
+        try state.withLock { state throws(DeviceError) in try state.reset() }
     }
 }
