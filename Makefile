@@ -34,11 +34,20 @@ DEB_PACKAGES := \
 	tmux \
 	python3 \
 	procps \
+	systemd \
 	psmisc
 
 RELEASE_DIR := .build/release
 
-.PHONY: help deps build build-debug demo test bench check-config clean swift-available
+# `make install` and `make deb`: release binaries with the Swift runtime linked in (so they run
+# without the toolchain), built in their own folder. PREFIX and DESTDIR as usual; the configuration
+# always goes to /etc/kiosk. `make deb` leaves kiosk_VERSION_ARCH.deb here.
+PREFIX ?= /usr/local
+DESTDIR ?=
+PKG_SCRATCH ?= .build-pkg
+PKG_BUILD = $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(PKG_SCRATCH) $(SWIFT_BUILD_FLAGS)
+
+.PHONY: help deps build build-debug demo test bench check-config clean swift-available install uninstall deb
 
 help:
 	@printf '%s\n' \
@@ -52,6 +61,9 @@ help:
 	  '  make build-debug   debug build into .build/debug' \
 	  '  make bench         release build, then kiosk-bench; output also in bench.out' \
 	  '  make check-config  validate $(CONFIG) with kioskd check-config (CONFIG=... to change)' \
+	  '  make install       build (static Swift runtime) and install into $$DESTDIR$(PREFIX) and /etc/kiosk' \
+	  '  make uninstall     remove what make install installed (keeps a changed kiosk.yaml)' \
+	  '  make deb           build kiosk_VERSION_ARCH.deb here (make install PREFIX=/usr into a staging folder)' \
 	  '  make clean         remove build products (keeps package checkouts) and bench.out'
 
 deps:
@@ -90,3 +102,18 @@ check-config: build
 clean: swift-available
 	$(SWIFT) package clean
 	rm -f bench.out
+
+install: swift-available
+	$(PKG_BUILD) --product kioskd
+	$(PKG_BUILD) --product kioskctl
+	$(PKG_BUILD) --product generate-manual
+	PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' BIN_DIR='$(PKG_SCRATCH)/release' scripts/install.sh install
+
+uninstall:
+	PREFIX='$(PREFIX)' DESTDIR='$(DESTDIR)' scripts/install.sh uninstall
+
+deb: swift-available
+	$(PKG_BUILD) --product kioskd
+	$(PKG_BUILD) --product kioskctl
+	$(PKG_BUILD) --product generate-manual
+	SCRATCH='$(PKG_SCRATCH)' scripts/build-deb.sh

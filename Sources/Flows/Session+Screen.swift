@@ -6,6 +6,13 @@ extension Session {
     public func screen() -> Screen {
         let t = content.texts
         let lang = language
+        if showsOutOfService {
+            return Screen(language: lang, title: t("maintenance.title", lang),
+                          paragraphs: [Paragraph(t("maintenance.body", lang), style: .emphasis),
+                                       Paragraph(t("maintenance.hotline", lang))],
+                          commands: [Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", lang))],
+                          statusLine: statusLine())
+        }
         var screen = Screen(language: lang, title: t(currentStep?.title ?? flow?.title ?? "home.title", lang))
         screen.commands = commands()
         screen.statusLine = statusLine()
@@ -246,5 +253,6 @@ enum BuiltInText {
         "scan.prompt", "scan.count", "scan.start", "scan.done", "scan.scanning", "scan.failed", "scan.unavailable",
         "submit.sending", "submit.done", "submit.reference", "submit.keep",
         "help.sent", "help.hotline", "help.back",
+        "maintenance.title", "maintenance.body", "maintenance.hotline",
     ]
 }

@@ -12,6 +12,8 @@ public struct Session: Sendable {
     public private(set) var position: Position
     /// Whether the platform is reachable, as last told.
     public private(set) var online: Bool?
+    /// Whether an operator paused the kiosk; it shows the out-of-service screen once nobody is served.
+    public private(set) var paused = false
 
     var context = Context()
     var step = StepState()
@@ -67,6 +69,16 @@ public struct Session: Sendable {
         self.position = Position(flow: KioskContent.homeFlow, step: home?.start ?? "")
     }
 
+    /// The same kiosk state (device health, connectivity, pause) with new flows and texts, for a
+    /// reload. Only used between visits, so nothing of a citizen is carried over.
+    public func replacingContent(_ newContent: KioskContent) -> Session {
+        var next = Session(content: newContent, settings: settings)
+        next.health = health
+        next.online = online
+        next.paused = paused
+        return next
+    }
+
     // MARK: Queries
 
     public var flow: FlowDefinition? { content.flows[position.flow] }
@@ -105,6 +117,9 @@ public struct Session: Sendable {
         case .connectivity(let state):
             online = state
             return []
+        case .paused(let value):
+            paused = value
+            return []
         case .identityRemoved:
             guard context.identity != nil else { return [] }
             context.identity = nil
@@ -121,7 +136,7 @@ public struct Session: Sendable {
             countdown = left - 1
             return []
         }
-        if currentStep?.kind.waitsOnDevice == true || step.phase == .waiting { return [] }
+        if currentStep?.kind.waitsOnDevice == true || step.phase == .waiting || showsOutOfService { return [] }
         idleSeconds += 1
         guard idleSeconds >= settings.idleSeconds else { return [] }
         if isIdle {
@@ -134,7 +149,14 @@ public struct Session: Sendable {
         return []
     }
 
+    /// Whether the out-of-service screen is showing: paused, and nobody is being served.
+    public var showsOutOfService: Bool { paused && isIdle }
+
     private mutating func handleKey(_ key: Key) -> [SessionAction] {
+        if showsOutOfService {
+            if key == .function(2) { language = language.other }
+            return []
+        }
         let waiting = step.phase == .waiting || currentStep?.kind.waitsOnDevice == true
         switch key {
         case .function(2):

@@ -20,6 +20,8 @@ public enum SessionEvent: Sendable, Equatable {
     case deviceHealth(DeviceRole, DeviceHealth)
     /// Whether the platform is reachable; nil while unknown.
     case connectivity(Bool?)
+    /// An operator paused or resumed the kiosk. A citizen being served finishes first.
+    case paused(Bool)
 }
 
 /// What the session asks the daemon to do. The session never does I/O itself (after swift-nio's

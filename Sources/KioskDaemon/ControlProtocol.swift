@@ -5,9 +5,13 @@ import Foundation
 /// The control socket's protocol: one JSON object per line each way. `kioskctl` speaks it; so can
 /// any script (`socat - UNIX-CONNECT:/run/kiosk/kioskd.sock`). See docs/control-protocol.md.
 public struct ControlRequest: Codable, Sendable, Equatable {
-    /// `status`, `sim` or `console`.
+    /// `status`, `devices`, `device-test`, `device-reset`, `pause`, `resume`, `reload`, `metrics`,
+    /// `sim` or `console`.
     public var command: String
-    /// For `sim`: `insert-card`, `remove-card`, `fail-next-read`, `scan`, `printer`, `feed-page`.
+    /// For `device-test` and `device-reset`: the device's id.
+    public var device: String?
+    /// For `sim`: `insert-card`, `remove-card`, `fail-next-read`, `scan`, `printer`, `feed-page`,
+    /// `hang` (with `device`: a device id or `session-loop`; for watchdog tests).
     public var action: String?
     /// For `sim insert-card`: the document to place; the sample resident ID card when absent.
     public var identity: Identity?
@@ -21,9 +25,10 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     public var columns: Int?
     public var rows: Int?
 
-    public init(command: String, action: String? = nil, identity: Identity? = nil, code: String? = nil,
+    public init(command: String, device: String? = nil, action: String? = nil, identity: Identity? = nil, code: String? = nil,
                 printer: String? = nil, role: DeviceRole? = nil, columns: Int? = nil, rows: Int? = nil) {
         self.command = command
+        self.device = device
         self.action = action
         self.identity = identity
         self.code = code
@@ -39,12 +44,18 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var error: String?
     public var message: String?
     public var status: KioskStatus?
+    public var devices: [DeviceSnapshot]?
+    /// For `metrics`: the Prometheus text exposition.
+    public var metrics: String?
 
-    public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil) {
+    public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil,
+                devices: [DeviceSnapshot]? = nil, metrics: String? = nil) {
         self.ok = ok
         self.error = error
         self.message = message
         self.status = status
+        self.devices = devices
+        self.metrics = metrics
     }
 }
 

@@ -15,25 +15,47 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
     /// Longest request line accepted; a key or a status request is a few hundred bytes.
     static let maximumLineLength = 64 * 1024
 
-    public init(path: String, runtime: KioskRuntime, logger: Logger) {
+    let policy: OperatorPolicy
+
+    public init(path: String, runtime: KioskRuntime, operatorGroup: String, logger: Logger) {
         self.path = path
         self.runtime = runtime
         self.logger = logger
+        policy = OperatorPolicy(groupName: operatorGroup)
+    }
+
+    /// An accepted connection and who opened it.
+    struct Accepted: Sendable {
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let peer: PeerCredentials?
     }
 
     public func run() async throws {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 32)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                let credentials: EventLoopFuture<PeerCredentials?> = (channel as? SocketOptionProvider).map { provider in
+                    provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+                        .flatMap { (ucred: UCred) in
+                            let peer = PeerCredentials(pid: ucred.pid, uid: ucred.uid, gid: ucred.gid)
+                            return provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(PeerGroups.option))
+                                .map { (groups: PeerGroups) in
+                                    var withGroups = peer
+                                    withGroups.groups = groups.set
+                                    return Optional(withGroups)
+                                }
+                                .recover { _ in Optional(peer) }
+                        }
+                } ?? channel.eventLoop.makeSucceededFuture(nil)
+                return credentials.flatMapThrowing { peer in
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLength: Self.maximumLineLength)))
-                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return Accepted(channel: try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel),
+                                    peer: peer)
                 }
             }
-        // Operators reach the socket through the group; others cannot (issue 8 adds peer checks).
-        chmod(path, 0o660)
-        logger.info("control socket listening", metadata: ["path": "\(path)"])
+        policy.secure(socketAt: path)
+        logger.info("control socket listening", metadata: ["path": "\(path)", "group": "\(policy.groupName)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { connections in
@@ -49,9 +71,14 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
         unlink(path)
     }
 
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    private func serve(_ accepted: Accepted) async {
         do {
-            try await connection.executeThenClose { inbound, outbound in
+            try await accepted.channel.executeThenClose { inbound, outbound in
+                guard let peer = accepted.peer, policy.allows(peer) else {
+                    logger.warning("control connection refused", metadata: ["uid": "\(accepted.peer?.uid ?? 0)", "pid": "\(accepted.peer?.pid ?? 0)"])
+                    try await send(ControlResponse(ok: false, error: "permission denied: only root and members of the group \(policy.groupName) may operate this kiosk"), to: outbound)
+                    return
+                }
                 var lines = inbound.makeAsyncIterator()
                 while let line = try await lines.next() {
                     guard let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView)) else {
@@ -75,8 +102,45 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
         switch request.command {
         case "status":
             return ControlResponse(ok: true, status: await runtime.status())
+        case "devices":
+            return ControlResponse(ok: true, devices: await runtime.devices.snapshot())
+        case "device-test", "device-reset":
+            guard let id = request.device, await runtime.devices.device(id: id) != nil else {
+                let known = runtime.configuration.devices.map(\.id).joined(separator: ", ")
+                return ControlResponse(ok: false, error: "no device \"\(request.device ?? "")\"; this kiosk has: \(known)")
+            }
+            do throws(DeviceError) {
+                if request.command == "device-reset" {
+                    try await runtime.devices.reset(id: id)
+                    logger.notice("device reset by an operator", metadata: ["device": "\(id)"])
+                    return ControlResponse(ok: true, message: "\(id): reset")
+                }
+                let health = try await runtime.devices.selfTest(id: id)
+                return ControlResponse(ok: health.isUsable, error: health.isUsable ? nil : "\(id): \(health)",
+                                       message: "\(id): \(health)")
+            } catch {
+                return ControlResponse(ok: false, error: "\(id): \(error.detail) (what to do: \(error.action.rawValue))")
+            }
+        case "pause", "resume":
+            let pause = request.command == "pause"
+            runtime.send(.pause(pause))
+            logger.notice(pause ? "paused by an operator" : "resumed by an operator")
+            return ControlResponse(ok: true, message: pause
+                ? "paused: the out-of-service screen shows once the current citizen is done"
+                : "resumed: the kiosk serves citizens again")
+        case "reload":
+            switch runtime.reloadContent() {
+            case .success(let message): return ControlResponse(ok: true, message: message)
+            case .failure(let problems): return ControlResponse(ok: false, error: "kept the running flows and texts; the new ones have problems:\n\(problems)")
+            }
+        case "metrics":
+            return ControlResponse(ok: true, metrics: await runtime.metricsText())
         case "sim":
             guard let simulator = runtime.simulator else { return ControlResponse(ok: false, error: SimulatorError.notADemo.description) }
+            if request.action == "hang" && request.device == "session-loop" {
+                runtime.send(.hangLoopForTest)
+                return ControlResponse(ok: true, message: "the session loop will hang")
+            }
             guard let action = simulatorAction(request) else {
                 return ControlResponse(ok: false, error: "unknown sim action \"\(request.action ?? "")\"; use insert-card, remove-card, fail-next-read, scan, printer or feed-page")
             }
@@ -85,7 +149,7 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
             case .failure(let error): return ControlResponse(ok: false, error: error.description)
             }
         default:
-            return ControlResponse(ok: false, error: "unknown command \"\(request.command)\"; use status, sim or console")
+            return ControlResponse(ok: false, error: "unknown command \"\(request.command)\"; use status, devices, device-test, device-reset, pause, resume, reload, metrics, sim or console")
         }
     }
 
@@ -97,6 +161,7 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
         case "scan": request.code.map { .scan($0) }
         case "printer": request.printer.map { .printer($0, role: request.role ?? .certificatePrinter) }
         case "feed-page": .feedPage
+        case "hang": request.device.map { .hang($0) }
         default: nil
         }
     }

@@ -17,11 +17,14 @@ public struct KioskApp: Sendable {
         /// Overrides the configured database (the demo's temporary folder, a test's).
         public var databasePath: String?
         public var socketPath: String?
+        /// Overrides the configured operators' group (tests).
+        public var operatorGroup: String?
         public init() {}
     }
 
     public let runtime: KioskRuntime
     public let controlServer: ControlServer
+    let notifier: SystemdNotifier
     let options: Options
     let logger: Logger
 
@@ -46,10 +49,12 @@ public struct KioskApp: Sendable {
         }
         let simulator = Simulator(devices: devices, sampleCode: sampleCode)
         let manager = DeviceManager(devices: devices, logger: logger)
+        notifier = SystemdNotifier()
         runtime = KioskRuntime(configuration: configuration, content: checked.content, store: store, devices: manager,
-                               simulator: simulator.isEmpty ? nil : simulator, logger: logger)
+                               simulator: simulator.isEmpty ? nil : simulator, notifier: notifier, logger: logger)
         let socket = options.socketPath ?? configuration.socketPath ?? ControlSocket.pathToListen()
-        controlServer = ControlServer(path: socket, runtime: runtime, logger: logger)
+        controlServer = ControlServer(path: socket, runtime: runtime,
+                                      operatorGroup: options.operatorGroup ?? configuration.operatorGroup, logger: logger)
         self.options = options
         self.logger = logger
     }
@@ -59,7 +64,13 @@ public struct KioskApp: Sendable {
     public func run() async throws {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: runtime), .init(service: controlServer),
+            .init(service: WatchdogService(runtime: runtime, notifier: notifier, logger: logger)),
         ]
+        if let listen = runtime.configuration.metricsListen {
+            services.append(.init(service: MetricsHTTPServer(host: listen.host, port: listen.port, metrics: runtime.metrics,
+                                                              refresh: { [runtime] in _ = await runtime.metricsText() },
+                                                              logger: logger)))
+        }
         if options.attachConsole {
             services.append(.init(service: ConsoleViewerService(runtime: runtime),
                                   successTerminationBehavior: .gracefullyShutdownGroup,

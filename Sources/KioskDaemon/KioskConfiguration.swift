@@ -33,11 +33,15 @@ public struct KioskConfiguration: Sendable {
     public var devices: [DeviceEntry]
     /// Pickups and results to load at start, for the demo.
     public var demoPickups: URL?
+    /// The group whose members may use the control socket.
+    public var operatorGroup = "kiosk-operators"
+    /// Where to serve Prometheus metrics over HTTP, if anywhere (loopback only).
+    public var metricsListen: (host: String, port: Int)?
     /// How paths in problems are written.
     public var displayPath: String
 
     static let fields: Set<String> = ["kiosk", "content", "catalog", "state", "socket", "language", "session",
-                                      "screen", "holder-key-salt", "devices", "demo"]
+                                      "screen", "holder-key-salt", "devices", "demo", "control", "metrics"]
 
     /// Reads and checks a configuration file. Problems name the file, line and field.
     public static func load(path: String) throws(ConfigProblems) -> KioskConfiguration {
@@ -90,6 +94,21 @@ public struct KioskConfiguration: Sendable {
                       let role = item.required("role")?.oneOf(DeviceRole.self) else { continue }
                 if !seen.insert(id).inserted { idNode.problem("another device already has the id \"\(id)\"") }
                 configuration.devices.append(DeviceEntry(id: id, model: model, role: role, line: item.line))
+            }
+        }
+        if let control = root.optional("control") {
+            control.rejectUnknownKeys(["group"])
+            if let group = control.optional("group")?.nonEmptyString() { configuration.operatorGroup = group }
+        }
+        if let metrics = root.optional("metrics") {
+            metrics.rejectUnknownKeys(["listen"])
+            if let node = metrics.optional("listen"), let text = node.nonEmptyString() {
+                if let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port),
+                   ["127.0.0.1", "localhost", "[::1]", "::1"].contains(String(text[..<colon])) {
+                    configuration.metricsListen = (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
+                } else {
+                    node.problem("use a loopback address and port, e.g. 127.0.0.1:9464 (metrics are for the local monitoring agent)")
+                }
             }
         }
         if let demo = root.optional("demo") {

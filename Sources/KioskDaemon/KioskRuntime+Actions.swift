@@ -8,7 +8,8 @@ import Outbox
 /// item) is done in the loop, in order; slow device work runs as a child task whose answer comes
 /// back through the loop tagged with its visit.
 extension KioskRuntime {
-    func perform(_ action: SessionAction, session: Session, visit: Int, group: inout DiscardingTaskGroup) {
+    /// `flowBefore` is the flow the session was in before the event, which a visit's end is about.
+    func perform(_ action: SessionAction, session: Session, flowBefore: String, visit: Int, group: inout DiscardingTaskGroup) {
         switch action {
         case .findPickups(let query):
             send(.answer(.pickupsFound(findPickups(query)), visit: visit))
@@ -24,6 +25,7 @@ extension KioskRuntime {
                                                   detail: "certificate for pickup \(pickup.id) cannot be printed"))
                 }
                 self.logger.info("certificate print ended", metadata: ["pickup": "\(pickup.id)", "outcome": "\(outcome)"])
+                self.metrics.printFinished(kind: "certificate", outcome: outcome == .completed ? "completed" : "failed")
                 self.send(.answer(.printFinished(outcome), visit: visit))
             }
         case .recordCollection(let pickup, let flow):
@@ -44,6 +46,7 @@ extension KioskRuntime {
                     outcome = await printer.print(PrintJob(kind: .receipt, title: "receipt", format: "text/plain",
                                                            document: Data(document.utf8)))
                 }
+                self.metrics.printFinished(kind: "receipt", outcome: outcome == .completed ? "completed" : "failed")
                 self.send(.answer(.printFinished(outcome), visit: visit))
             }
         case .record(.rating(let flow, let level, let reason)):
@@ -72,11 +75,14 @@ extension KioskRuntime {
             send(.answer(.submitted(reference: reference), visit: visit))
         case .alertOperator(let alert):
             logger.error("operator alert", metadata: ["code": "\(alert.code)", "detail": "\(alert.detail)"])
+            metrics.error(kind: alert.code)
             enqueue(.deviceAlert, AlertPayload(kioskId: configuration.kioskID, code: alert.code, detail: alert.detail))
         case .flowStarted(let flow):
             logger.info("flow started", metadata: ["flow": "\(flow)"])
+            metrics.flowStarted(flow: flow)
         case .sessionEnded(let reason):
             logger.info("visit ended; session data wiped", metadata: ["reason": "\(reason.rawValue)"])
+            metrics.sessionEnded(flow: flowBefore, reason: reason.rawValue)
         }
     }
 
@@ -126,6 +132,7 @@ extension KioskRuntime {
             logger.debug("queued", metadata: ["type": "\(type.rawValue)", "item": "\(item.id)"])
         } catch {
             logger.critical("could not queue an item", metadata: ["type": "\(type.rawValue)", "error": "\(error)"])
+            metrics.error(kind: "queue-write")
         }
     }
 
@@ -133,6 +140,7 @@ extension KioskRuntime {
     /// platform; routine "online" reports are only logged.
     func recordHealth(_ health: DeviceHealth, deviceID: String, role: DeviceRole) {
         let previous = lastHealth.withLock { $0.updateValue(health, forKey: deviceID) }
+        metrics.deviceHealth(deviceID: deviceID, role: role.rawValue, state: health.state.rawValue)
         let level: Logger.Level = health.isUsable ? .info : .warning
         logger.log(level: level, "device health", metadata: ["device": "\(deviceID)", "role": "\(role.rawValue)", "health": "\(health)"])
         let becameUnusable = !health.isUsable && previous != health

@@ -6,6 +6,8 @@ import Outbox
 import ServiceLifecycle
 import Synchronization
 import TerminalUI
+import YAMLData
+import UnixSignals
 
 /// The kiosk's heart: one loop that owns the citizen's session, feeds it device events, keys and
 /// time, performs the actions it asks for, and publishes its screen to every viewer.
@@ -16,6 +18,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     public let devices: DeviceManager
     public let screen = ScreenHub()
     public let simulator: Simulator?
+    public let metrics = KioskMetrics()
+    let notifier: SystemdNotifier
     let logger: Logger
     let keys: HolderKeys
     let renderer = ScreenRenderer()
@@ -23,11 +27,14 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     private let snapshot: Mutex<Snapshot>
     let lastHealth = Mutex<[String: DeviceHealth]>([:])
+    /// When the loop last finished an input; the watchdog reads it to see the loop is not stuck.
+    private let loopTurned = Heartbeat()
     private let started = ContinuousClock.now
 
     struct Snapshot {
         var position = Session.Position(flow: KioskContent.homeFlow, step: "")
         var idle = true
+        var outOfService = false
         var language = Language.zhHans
         var online: Bool?
         var visits = 0
@@ -36,7 +43,9 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     }
 
     public init(configuration: KioskConfiguration, content: KioskContent, store: KioskStore,
-                devices: DeviceManager, simulator: Simulator?, logger: Logger) {
+                devices: DeviceManager, simulator: Simulator?, notifier: SystemdNotifier = SystemdNotifier(),
+                logger: Logger) {
+        self.notifier = notifier
         self.configuration = configuration
         self.content = content
         self.store = store
@@ -67,8 +76,18 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         if simulator != nil { settings.statusHint = Simulator.keyHint }
         var session = Session(content: content, settings: settings)
         var visit = 0
+        /// Flows and texts reloaded while a citizen was being served wait for the visit to end.
+        var pendingContent: KioskContent?
         publish(session)
         await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                    switch self.reloadContent() {
+                    case .success(let message): self.logger.notice("SIGHUP: \(message)")
+                    case .failure(let problems): self.logger.error("SIGHUP: kept the running flows and texts; the new ones have problems:\n\(problems)")
+                    }
+                }
+            }
             group.addTask { await self.devices.run() }
             group.addTask {
                 for await event in self.devices.events { self.send(.device(event)) }
@@ -95,6 +114,18 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
                     events.append(.tick)
                 case .answer(let event, let tag):
                     if tag == visit { events.append(event) }
+                case .pause(let value):
+                    events.append(.paused(value))
+                    notifier.status(value ? "paused by an operator" : "serving")
+                case .reload(let content):
+                    if session.isIdle {
+                        session = session.replacingContent(content)
+                    } else {
+                        pendingContent = content
+                    }
+                case .hangLoopForTest:
+                    logger.critical("the session loop hangs on request (test)")
+                    sleep(3600)
                 case .resize(let columns, let rows):
                     snapshot.withLock {
                         $0.columns = max(columns, 20)
@@ -102,16 +133,23 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
                     }
                 }
                 for event in events {
+                    let flowBefore = session.position.flow
                     let actions = session.handle(event)
                     for action in actions {
                         if case .sessionEnded = action {
                             visit += 1
                             updateVisits(visit)
                         }
-                        perform(action, session: session, visit: visit, group: &group)
+                        perform(action, session: session, flowBefore: flowBefore, visit: visit, group: &group)
                     }
                 }
+                if let content = pendingContent, session.isIdle {
+                    session = session.replacingContent(content)
+                    pendingContent = nil
+                    logger.notice("reloaded flows and texts are in use")
+                }
                 publish(session)
+                loopTurned.beat()
             }
             group.cancelAll()
         }
@@ -123,6 +161,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         let size = snapshot.withLock { state in
             state.position = session.position
             state.idle = session.isIdle
+            state.outOfService = session.showsOutOfService
             state.language = session.language
             state.online = session.online
             return (state.columns, state.rows)
@@ -152,6 +191,32 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// Reads the flows and texts again and, if they are sound, hands them to the loop. Problems
+    /// leave the running ones in place.
+    public func reloadContent() -> Result<String, ConfigProblems> {
+        do {
+            let content = try KioskContent.load(from: configuration.contentDirectory,
+                                                displayDirectory: CheckedConfiguration.display(configuration.contentDirectory))
+            send(.reload(content))
+            return .success("reloaded \(content.flows.count) flows and \(content.services.count) services; a citizen being served keeps the old ones until done")
+        } catch {
+            metrics.error(kind: "reload")
+            return .failure(error)
+        }
+    }
+
+    /// The Prometheus text, with the queue's gauges read fresh.
+    public func metricsText() async -> String {
+        if let counts = try? store.counts() {
+            metrics.queue(pending: counts[.pending], retry: counts[.retry], dead: counts[.dead],
+                          oldestPendingAgeSeconds: counts.oldestPendingAge)
+        }
+        return metrics.render()
+    }
+
+    /// How long since the session loop last finished an input. It turns at least every second.
+    public var timeSinceLoopTurned: Duration { loopTurned.age }
+
     func updateVisits(_ count: Int) {
         snapshot.withLock { $0.visits = count }
     }
@@ -170,7 +235,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         }
         let elapsed = ContinuousClock.now - started
         return KioskStatus(kioskID: configuration.kioskID, version: KioskVersion.current,
-                           state: state.idle ? "idle" : "serving", flow: state.position.flow, step: state.position.step,
+                           state: state.outOfService ? "paused" : state.idle ? "idle" : "serving", flow: state.position.flow, step: state.position.step,
                            language: state.language.rawValue, online: state.online,
                            uptimeSeconds: Int(elapsed.components.seconds), visits: state.visits,
                            devices: deviceList, outbox: outbox)

@@ -12,13 +12,19 @@ public enum RuntimeInput: Sendable {
     /// the next citizen.
     case answer(SessionEvent, visit: Int)
     case resize(columns: Int, rows: Int)
+    /// An operator paused (true) or resumed the kiosk.
+    case pause(Bool)
+    /// New flows and texts, checked; applied at once when nobody is served, else when the visit ends.
+    case reload(KioskContent)
+    /// Demo only: blocks the loop's thread, so tests can watch the watchdog's pings stop.
+    case hangLoopForTest
 }
 
 /// What `kioskctl status` shows: no personal data, ever.
 public struct KioskStatus: Sendable, Codable, Equatable {
     public var kioskID: String
     public var version: String
-    /// `idle` when nobody is being served, `serving` otherwise.
+    /// `idle` when nobody is being served, `serving` otherwise, `paused` when out of service.
     public var state: String
     public var flow: String
     public var step: String

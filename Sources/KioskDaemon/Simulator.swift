@@ -10,6 +10,8 @@ public enum SimulatorAction: Sendable, Codable, Equatable {
     /// `paper-out`, `jam`, `offline`, `paper-low`, `recover` or `fail-next-job`, on a printer role.
     case printer(String, role: DeviceRole)
     case feedPage
+    /// Wedges a simulated device (by id), for the watchdog's tests.
+    case hang(String)
 }
 
 /// The simulated devices of a demo kiosk, reachable by role, and the demo's function keys.
@@ -18,6 +20,8 @@ public final class Simulator: Sendable {
     let codeScanner: SimulatedCodeScanner?
     let printers: [DeviceRole: SimulatedPrinter]
     let documentScanner: SimulatedDocumentScanner?
+    /// Every simulated device by id, for `hang`.
+    let byID: [String: any Device]
     /// The code F7 scans: a pickup code from the demo data.
     let sampleCode: String
 
@@ -42,6 +46,7 @@ public final class Simulator: Sendable {
         self.printers = printers
         documentScanner = documents
         self.sampleCode = sampleCode
+        byID = Dictionary(devices.map { ($0.device.id, $0.device) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Whether there is any simulated device to drive.
@@ -85,6 +90,16 @@ public final class Simulator: Sendable {
             guard let documentScanner else { return .failure(.noDevice("document scanner")) }
             documentScanner.feed(pages: [SimulatedDocumentScanner.samplePage(number: documentScanner.pagesWaiting + 1)])
             return .success("a page is on \(documentScanner.id)")
+        case .hang(let target):
+            // The session loop is the runtime's; ControlServer hands that one to it.
+            switch byID[target] {
+            case let device as SimulatedIdentityReader: device.hang()
+            case let device as SimulatedCodeScanner: device.hang()
+            case let device as SimulatedDocumentScanner: device.hang()
+            case let device as SimulatedPrinter: device.hang()
+            default: return .failure(.noDevice(target))
+            }
+            return .success("\(target) will stop answering")
         }
     }
 

@@ -12,10 +12,13 @@ struct Kioskctl: ParsableCommand {
         discussion: """
         kioskctl finds kioskd's control socket by itself: --socket, else $KIOSK_SOCKET, else the first of \
         /run/kiosk/kioskd.sock, $XDG_RUNTIME_DIR/kiosk/kioskd.sock, /tmp/kiosk-UID/kioskd.sock that exists.
-        Exit codes: 0 done; 1 kioskd refused or failed the request; 3 kioskd cannot be reached.
+        Exit codes: 0 done; 1 kioskd refused or failed the request (the reason is printed); 2 wrong \
+        usage, or `config check` found problems; 3 kioskd cannot be reached.
+        Shell completions: kioskctl --generate-completion-script bash|zsh|fish.
         """,
         version: KioskVersion.current,
-        subcommands: [Status.self, Console.self, Sim.self])
+        subcommands: [Status.self, Devices.self, DeviceCommand.self, Pause.self, Resume.self, Reload.self,
+                      ConfigCommand.self, Metrics.self, Version.self, Console.self, Sim.self])
 }
 
 struct Connection: ParsableArguments {
@@ -53,13 +56,142 @@ struct Status: ParsableCommand {
     func run() throws {
         guard let status = try connection.send(ControlRequest(command: "status")).status else { throw ExitCode.failure }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            print(try prettyJSON(status))
             return
         }
         print(StatusTable.render(status))
     }
+}
+
+struct Devices: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the devices: health, what to do about it, and counters (cards read, pages printed…).")
+
+    @OptionGroup var connection: Connection
+    @Flag(name: .long, help: "Print JSON for scripts.")
+    var json = false
+
+    func run() throws {
+        let devices = try connection.send(ControlRequest(command: "devices")).devices ?? []
+        if json {
+            print(try prettyJSON(devices))
+            return
+        }
+        let header = ["ID", "CATEGORY", "DRIVER", "MODEL", "STATE", "REASON", "ACTION", "READ", "SCANNED", "PRINTED", "FAILED", "RESTARTS"]
+        let rows = devices.map { device in
+            [device.id, device.category.rawValue, device.driver, device.model, device.health.state.rawValue,
+             device.health.reason ?? "-", device.health.action.rawValue, "\(device.counters.cardsRead)",
+             "\(device.counters.codesScanned + device.counters.pagesScanned)", "\(device.counters.pagesPrinted)",
+             "\(device.counters.jobsFailed + device.counters.readFailures)", "\(device.counters.restarts)"]
+        }
+        print(table(header, rows))
+    }
+}
+
+struct DeviceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device", abstract: "Test or reset one device.", subcommands: [Test.self, Reset.self])
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ask a device to check itself; exit 1 if it is not usable.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The device id (see `kioskctl devices`).") var id: String
+        func run() throws { print(try connection.send(ControlRequest(command: "device-test", device: id)).message ?? "") }
+    }
+
+    struct Reset: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reset or reconnect a device.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The device id (see `kioskctl devices`).") var id: String
+        func run() throws { print(try connection.send(ControlRequest(command: "device-reset", device: id)).message ?? "") }
+    }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Take the kiosk out of service: it finishes the current citizen, then shows 暂停服务 / Temporarily out of service.")
+    @OptionGroup var connection: Connection
+    func run() throws { print(try connection.send(ControlRequest(command: "pause")).message ?? "") }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Put the kiosk back in service.")
+    @OptionGroup var connection: Connection
+    func run() throws { print(try connection.send(ControlRequest(command: "resume")).message ?? "") }
+}
+
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reload flows, texts and services (as SIGHUP does); a citizen being served keeps the old ones until done.")
+    @OptionGroup var connection: Connection
+    func run() throws { print(try connection.send(ControlRequest(command: "reload")).message ?? "") }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Configuration tools.", subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a configuration and everything it names; exit 2 listing every problem as FILE:LINE: FIELD: PROBLEM.")
+        @Argument(help: "The configuration file.") var file = "/etc/kiosk/kiosk.yaml"
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+        func run() throws {
+            let checked: CheckedConfiguration
+            do { checked = try CheckedConfiguration.load(path: file) } catch {
+                if json {
+                    print(try prettyJSON(error.problems.map { ["file": $0.file, "line": "\($0.line)", "field": $0.field, "problem": $0.message] }))
+                } else {
+                    FileHandle.standardError.write(Data("\(error)\n\(file): \(error.problems.count) problem(s)\n".utf8))
+                }
+                throw ExitCode(2)
+            }
+            if json {
+                print(try prettyJSON(["file": file, "ok": "true", "flows": "\(checked.content.flows.count)",
+                                      "devices": "\(checked.configuration.devices.count)"]))
+            } else {
+                print("\(file): OK (\(checked.content.flows.count) flows, \(checked.content.services.count) services, \(checked.configuration.devices.count) devices)")
+            }
+        }
+    }
+}
+
+struct Metrics: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the kiosk's Prometheus metrics (text exposition format).")
+    @OptionGroup var connection: Connection
+    func run() throws { print(try connection.send(ControlRequest(command: "metrics")).metrics ?? "", terminator: "") }
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show kioskctl's version and the running kioskd's.")
+    @OptionGroup var connection: Connection
+    @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+
+    func run() throws {
+        let daemon = (try? ControlClient(path: connection.path).request(ControlRequest(command: "status")))?.status?.version
+        if json {
+            print(try prettyJSON(["kioskctl": KioskVersion.current, "kioskd": daemon ?? "unreachable"]))
+        } else {
+            print("kioskctl \(KioskVersion.current)")
+            print("kioskd   \(daemon ?? "not reachable at \(connection.path)")")
+        }
+    }
+}
+
+func prettyJSON(_ value: some Encodable) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+/// Columns padded to their widest cell.
+func table(_ header: [String], _ rows: [[String]]) -> String {
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    return ([header] + rows).map { row in
+        zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            .trimmingCharacters(in: .whitespaces)
+    }.joined(separator: "\n")
 }
 
 enum StatusTable {
@@ -78,10 +210,7 @@ enum StatusTable {
             [device.id, device.role.rawValue, device.model, device.driver, device.health.state.rawValue,
              device.health.reason ?? "-", device.health.action.rawValue]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for row in [header] + rows {
-            lines.append(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  "))
-        }
+        lines.append(table(header, rows))
         return lines.joined(separator: "\n")
     }
 }
@@ -123,7 +252,7 @@ struct Console: ParsableCommand {
 struct Sim: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive the simulated devices of a demo kiosk, to play a citizen or a fault from a script.",
-        subcommands: [InsertCard.self, RemoveCard.self, FailNextRead.self, Scan.self, Printer.self, FeedPage.self])
+        subcommands: [InsertCard.self, RemoveCard.self, FailNextRead.self, Scan.self, Printer.self, FeedPage.self, Hang.self])
 
     static func perform(_ connection: Connection, _ request: ControlRequest) throws {
         let response = try connection.send(request)
@@ -197,6 +326,14 @@ struct Sim: ParsableCommand {
             }
             try Sim.perform(connection, ControlRequest(command: "sim", action: "printer", printer: command, role: printerRole))
         }
+    }
+
+    struct Hang: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Wedge a simulated device, or the session loop, to watch the systemd watchdog act (demo only).")
+        @OptionGroup var connection: Connection
+        @Argument(help: "A device id, or session-loop.") var target: String
+        func run() throws { try Sim.perform(connection, ControlRequest(command: "sim", device: target, action: "hang")) }
     }
 
     struct FeedPage: ParsableCommand {

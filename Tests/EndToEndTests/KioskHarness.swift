@@ -63,11 +63,12 @@ final class KioskUnderTest {
     var socket: String { state.appendingPathComponent("kioskd.sock").path }
     var database: String { state.appendingPathComponent("kiosk.sqlite").path }
 
-    init(columns: Int = 100, rows: Int = 30, extraArguments: [String] = []) async throws {
+    init(columns: Int = 100, rows: Int = 30, config: String? = nil, extraArguments: [String] = []) async throws {
         name = "kiosk-e2e-\(UUID().uuidString.prefix(8))"
         state = FileManager.default.temporaryDirectory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
-        let command = ([binary("kioskd"), "--demo", "--state", state.path, "--socket", socket] + extraArguments)
+        let configArguments = config.map { ["--config", $0] } ?? []
+        let command = ([binary("kioskd"), "--demo", "--state", state.path, "--socket", socket] + configArguments + extraArguments)
             .map { "'\($0)'" }.joined(separator: " ")
         let started = try run("/usr/bin/env", ["tmux", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
         guard started.status == 0 else { throw HarnessError(description: "tmux could not start kioskd (is tmux installed?)") }
@@ -97,7 +98,7 @@ final class KioskUnderTest {
 
     /// Waits until the screen shows `text` and returns it; fails with the screen as it was.
     @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 10) async throws -> String {
+    func waitFor(_ text: String, timeout: TimeInterval = 30) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -108,7 +109,7 @@ final class KioskUnderTest {
         throw HarnessError(description: "waited \(timeout)s for \"\(text)\"; the screen shows:\n\(last)")
     }
 
-    func waitUntil(_ what: String, timeout: TimeInterval = 10, _ condition: () throws -> Bool) async throws {
+    func waitUntil(_ what: String, timeout: TimeInterval = 30, _ condition: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try condition() { return }
@@ -151,4 +152,28 @@ final class KioskUnderTest {
         guard result.status == 0 else { throw HarnessError(description: "sqlite3: \(result.error)") }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+/// A copy of the repository's `Kiosk/` and `Devices/` folders that a test may change.
+struct KioskCopy {
+    let folder: URL
+    var config: String { folder.appendingPathComponent("Kiosk/kiosk.yaml").path }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-copy-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["Kiosk", "Devices"] {
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+    }
+
+    /// Replaces text in one file of the copy.
+    func edit(_ path: String, replacing old: String, with new: String) throws {
+        let url = folder.appendingPathComponent(path)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard text.contains(old) else { throw HarnessError(description: "\(path) has no \"\(old)\"") }
+        try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
 }

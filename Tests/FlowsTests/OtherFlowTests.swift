@@ -174,3 +174,24 @@ import Testing
         #expect(ScannedCode.resultCode("a b") == nil)
     }
 }
+
+@Suite struct PauseTests {
+    @Test func pauseWaitsForTheCitizenThenShowsOutOfService() {
+        var session = makeSession()
+        session.press(.text("4"))
+        _ = session.handle(.paused(true))
+        // The citizen in front of the screen finishes first.
+        #expect(session.screenText.contains("请您为本次服务评价"))
+        #expect(session.press(.text("1")) == [.record(.rating(flow: "rate", level: 1, reason: nil))])
+        #expect(session.press(.text("1")) == [.sessionEnded(.finished)])
+        #expect(session.showsOutOfService)
+        #expect(session.screen().title == "暂停服务")
+        #expect(session.screenText.contains("本机正在维护"))
+        // Nothing starts while paused; the language can still be switched to read the notice.
+        #expect(session.press(.text("1"), .function(1)).isEmpty)
+        session.press(.function(2))
+        #expect(session.screen().title == "Temporarily out of service")
+        _ = session.handle(.paused(false))
+        #expect(session.press(.text("1")) == [.flowStarted(flow: "collect")])
+    }
+}

@@ -33,3 +33,15 @@ import Testing
         #expect(try store.result(code: "HK-2026-0042")?.status.rawValue == "in-review")
     }
 }
+
+@Suite struct LogHandlerTests {
+    @Test func journalLinesCarryThePriorityAndSanitisedFields() {
+        let journal = KioskLogHandler(label: "kioskd", level: .info, environment: ["JOURNAL_STREAM": "8:1234"])
+        let line = journal.line(.warning, "device health", ["device": "a4\u{1B}[2J\nprinter", "health": "offline"], source: "KioskDaemon")
+        #expect(line.hasPrefix("<4>device health device=a4"))
+        #expect(line.contains("health=offline"))
+        #expect(!line.dropLast().contains("\n") && !line.contains("\u{1B}"))
+        #expect(KioskLogHandler(label: "kioskd", level: .info, environment: [:]).line(.error, "x", nil, source: "s").contains(" error kioskd: x"))
+        #expect(KioskLogHandler.priority(.critical) == 2 && KioskLogHandler.priority(.debug) == 7)
+    }
+}

@@ -31,7 +31,8 @@ struct RunningKiosk {
         let app = try KioskApp(checked: checked, options: options, logger: logger)
         let task = Task { try await app.run() }
         let kiosk = RunningKiosk(app: app, folder: folder, task: task)
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: the whole suite runs in parallel on two cores.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if (try? ControlClient(path: kiosk.socket)) != nil { return kiosk }
             try await Task.sleep(for: .milliseconds(20))

@@ -9,6 +9,8 @@ struct SimulatedLink: Sendable {
     /// Unplugging, stopping and resetting start a new one.
     private(set) var generation = 0
     fileprivate var reported: DeviceHealth?
+    /// Fault injection for the watchdog's tests: a hung driver never answers a health query.
+    var hung = false
 
     init(name: String) {
         self.name = name
@@ -16,6 +18,11 @@ struct SimulatedLink: Sendable {
 
     /// The sink while the device is started and plugged in: only then may data events go out.
     var liveSink: DeviceEventSink? { connected ? sink : nil }
+
+    /// What a hung driver's health query does: wait until cancelled, as a wedged device thread would.
+    static func hangUntilCancelled() async {
+        try? await Task.sleep(for: .seconds(86_400))
+    }
 
     var unplugged: DeviceError {
         DeviceError(code: "disconnected", action: .reset, detail: "\(name) is unplugged")

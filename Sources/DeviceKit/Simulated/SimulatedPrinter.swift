@@ -180,7 +180,14 @@ public final class SimulatedPrinter: Printer {
 
     public func stop() async { state.withLock { $0.stop() } }
 
-    public func currentHealth() async -> DeviceHealth { state.withLock { $0.health } }
+    public func currentHealth() async -> DeviceHealth {
+        let (hung, health) = state.withLock { ($0.link.hung, $0.health) }
+        if hung { await SimulatedLink.hangUntilCancelled() }
+        return health
+    }
+
+    /// Makes the driver stop answering, as a wedged device thread would (for watchdog tests).
+    public func hang() { state.withLock { $0.link.hung = true } }
 
     public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
 

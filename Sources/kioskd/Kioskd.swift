@@ -10,7 +10,7 @@ struct Kioskd: AsyncParsableCommand {
         commandName: "kioskd",
         abstract: "The self-service kiosk daemon: devices, guided flows, the local queue and the screen.",
         version: KioskVersion.current,
-        subcommands: [Run.self, CheckConfig.self],
+        subcommands: [Run.self, CheckConfig.self, UdevRulesCommand.self],
         defaultSubcommand: Run.self)
 }
 
@@ -63,11 +63,8 @@ struct Run: AsyncParsableCommand {
             guard fd >= 0, dup2(fd, STDERR_FILENO) >= 0 else { throw ExitCode.failure }
             close(fd)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["KIOSK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-            return handler
-        }
+        let level = ProcessInfo.processInfo.environment["KIOSK_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { label in KioskLogHandler(label: label, level: level) }
         let logger = Logger(label: "kioskd")
         let app: KioskApp
         do { app = try KioskApp(checked: checked, options: options, logger: logger) } catch {
