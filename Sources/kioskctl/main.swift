@@ -96,14 +96,16 @@ struct DeviceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ask a device to check itself; exit 1 if it is not usable.")
         @OptionGroup var connection: Connection
         @Argument(help: "The device id (see `kioskctl devices`).") var id: String
-        func run() throws { print(try connection.send(ControlRequest(command: "device-test", device: id)).message ?? "") }
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+        func run() throws { try report(try connection.send(ControlRequest(command: "device-test", device: id)), json: json) }
     }
 
     struct Reset: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reset or reconnect a device.")
         @OptionGroup var connection: Connection
         @Argument(help: "The device id (see `kioskctl devices`).") var id: String
-        func run() throws { print(try connection.send(ControlRequest(command: "device-reset", device: id)).message ?? "") }
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+        func run() throws { try report(try connection.send(ControlRequest(command: "device-reset", device: id)), json: json) }
     }
 }
 
@@ -111,20 +113,23 @@ struct Pause: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take the kiosk out of service: it finishes the current citizen, then shows 暂停服务 / Temporarily out of service.")
     @OptionGroup var connection: Connection
-    func run() throws { print(try connection.send(ControlRequest(command: "pause")).message ?? "") }
+    @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+    func run() throws { try report(try connection.send(ControlRequest(command: "pause")), json: json) }
 }
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Put the kiosk back in service.")
     @OptionGroup var connection: Connection
-    func run() throws { print(try connection.send(ControlRequest(command: "resume")).message ?? "") }
+    @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+    func run() throws { try report(try connection.send(ControlRequest(command: "resume")), json: json) }
 }
 
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Reload flows, texts and services (as SIGHUP does); a citizen being served keeps the old ones until done.")
     @OptionGroup var connection: Connection
-    func run() throws { print(try connection.send(ControlRequest(command: "reload")).message ?? "") }
+    @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+    func run() throws { try report(try connection.send(ControlRequest(command: "reload")), json: json) }
 }
 
 struct ConfigCommand: ParsableCommand {
@@ -176,6 +181,15 @@ struct Version: ParsableCommand {
             print("kioskctl \(KioskVersion.current)")
             print("kioskd   \(daemon ?? "not reachable at \(connection.path)")")
         }
+    }
+}
+
+/// Prints what kioskd answered: its message, or the whole answer as JSON.
+func report(_ response: ControlResponse, json: Bool) throws {
+    if json {
+        print(try prettyJSON(response))
+    } else if let message = response.message {
+        print(message)
     }
 }
 

@@ -22,7 +22,10 @@ import Testing
 
         let test = try kiosk.ctl("device", "test", "a4-printer")
         #expect(test.status == 0 && test.output.contains("a4-printer: online"))
+        #expect(try kiosk.ctl("device", "test", "a4-printer", "--json").output.contains("\"ok\" : true"))
         #expect(try kiosk.ctl("device", "reset", "id-reader").status == 0)
+        #expect(try kiosk.ctl("device", "reset", "id-reader", "--json").output.contains("\"message\" : \"id-reader: reset\""))
+        #expect(try kiosk.ctl("reload", "--json").output.contains("\"ok\" : true"))
         let unknown = try kiosk.ctl("device", "test", "no-such-device")
         #expect(unknown.status == 1 && unknown.error.contains("this kiosk has: id-reader"))
         try kiosk.ctl("sim", "printer", "jam")
@@ -55,8 +58,8 @@ import Testing
         let kiosk = try await KioskUnderTest()
         try await kiosk.press("4")
         try await kiosk.waitFor("请您为本次服务评价")
-        let paused = try kiosk.ctl("pause")
-        #expect(paused.status == 0 && paused.output.contains("once the current citizen is done"))
+        let paused = try kiosk.ctl("pause", "--json")
+        #expect(paused.status == 0 && paused.output.contains("\"ok\" : true") && paused.output.contains("once the current citizen is done"))
         try await Task.sleep(for: .milliseconds(300))
         #expect(try kiosk.screen().contains("请您为本次服务评价"))
         try await kiosk.press("1")
@@ -70,7 +73,7 @@ import Testing
         #expect(try kiosk.screen().contains("本机正在维护"))
         try await kiosk.press("F2")
         try await kiosk.waitFor("Temporarily out of service")
-        #expect(try kiosk.ctl("resume").status == 0)
+        #expect(try kiosk.ctl("resume", "--json").output.contains("resumed"))
         try await kiosk.waitFor("Collect a certificate")
     }
 
