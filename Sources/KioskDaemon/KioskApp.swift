@@ -67,9 +67,11 @@ public struct KioskApp: Sendable {
             .init(service: WatchdogService(runtime: runtime, notifier: notifier, logger: logger)),
         ]
         if let listen = runtime.configuration.metricsListen {
+            // A taken port costs the endpoint (logged), never the kiosk.
             services.append(.init(service: MetricsHTTPServer(host: listen.host, port: listen.port, metrics: runtime.metrics,
-                                                              refresh: { [runtime] in _ = await runtime.metricsText() },
-                                                              logger: logger)))
+                                                              refresh: { [runtime] in runtime.refreshQueueMetrics() },
+                                                              logger: logger),
+                                  failureTerminationBehavior: .ignore))
         }
         if options.attachConsole {
             services.append(.init(service: ConsoleViewerService(runtime: runtime),

@@ -103,11 +103,9 @@ public struct KioskConfiguration: Sendable {
         if let metrics = root.optional("metrics") {
             metrics.rejectUnknownKeys(["listen"])
             if let node = metrics.optional("listen"), let text = node.nonEmptyString() {
-                if let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port),
-                   ["127.0.0.1", "localhost", "[::1]", "::1"].contains(String(text[..<colon])) {
-                    configuration.metricsListen = (String(text[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]")), port)
-                } else {
-                    node.problem("use a loopback address and port, e.g. 127.0.0.1:9464 (metrics are for the local monitoring agent)")
+                // Metrics are for the local monitoring agent: loopback only.
+                do { configuration.metricsListen = try MetricsHTTPServer.parseListen(text) } catch {
+                    node.problem(error.description)
                 }
             }
         }

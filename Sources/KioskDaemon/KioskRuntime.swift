@@ -207,11 +207,16 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
 
     /// The Prometheus text, with the queue's gauges read fresh.
     public func metricsText() async -> String {
+        refreshQueueMetrics()
+        return metrics.render()
+    }
+
+    /// Reads the queue's counts into their gauges, before a scrape.
+    public func refreshQueueMetrics() {
         if let counts = try? store.counts() {
             metrics.queue(pending: counts[.pending], retry: counts[.retry], dead: counts[.dead],
                           oldestPendingAgeSeconds: counts.oldestPendingAge)
         }
-        return metrics.render()
     }
 
     /// How long since the session loop last finished an input. It turns at least every second.

@@ -99,18 +99,24 @@ public struct MetricsHTTPServer: ServiceLifecycle.Service, Sendable {
             logger.error("metrics endpoint refused", metadata: ["error": "\(error)"])
             throw error
         }
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 16)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(to: address) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(readTimeout: Self.idleTimeout),
-                                                                    CloseWhenIdle())
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
+        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 16)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(to: address) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers(IdleStateHandler(readTimeout: Self.idleTimeout),
+                                                                        CloseWhenIdle())
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                            wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch {
+            logger.error("metrics endpoint cannot listen", metadata: ["host": "\(host)", "port": "\(port)", "error": "\(error)"])
+            throw error
+        }
         let boundPort = server.channel.localAddress?.port ?? port
         logger.info("metrics endpoint listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
         onBound?(boundPort)

@@ -171,6 +171,12 @@ import Glibc
         #expect(three.last?.headers["allow"] == "GET")
         #expect(refreshes.withLock { $0 } == 2, "only GET /metrics refreshes")
 
+        // A port already taken is an error from run(), not a hang (the kiosk runs the endpoint as
+        // a service whose failure is logged).
+        let clash = MetricsHTTPServer(host: "127.0.0.1", port: port, metrics: metrics, refresh: {}, logger: quietLogger,
+                                      onBound: { _ in Issue.record("bound to a port in use") })
+        await #expect(throws: (any Error).self) { try await clash.run() }
+
         await group.triggerGracefulShutdown()
         try await running.value
         #expect(throws: HTTPExchange.Failure.self) {
@@ -178,7 +184,7 @@ import Glibc
         }
     }
 
-    @Test func onlyLoopbackAddressesAreAccepted() async throws {
+    @Test(.timeLimit(.minutes(1))) func onlyLoopbackAddressesAreAccepted() async throws {
         for host in ["0.0.0.0", "192.168.1.20", "::", "10.0.0.1", "::ffff:192.168.1.20"] {
             let server = MetricsHTTPServer(host: host, port: 0, metrics: KioskMetrics(), refresh: {}, logger: quietLogger,
                                            onBound: { _ in Issue.record("bound to \(host)") })
