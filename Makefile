@@ -92,8 +92,11 @@ test: deps swift-available
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS) $(SWIFT_TEST_FLAGS)
 
-bench: deps build
-	$(RELEASE_DIR)/kiosk-bench | tee bench.out
+# Measures the build that ships (static Swift runtime, as `make install` and `make deb` build it).
+bench: deps swift-available
+	$(PKG_BUILD) --product kioskd
+	$(PKG_BUILD) --product kiosk-bench
+	$(PKG_SCRATCH)/release/kiosk-bench | tee bench.out
 
 check-config: build
 	$(RELEASE_DIR)/kioskd check-config $(CONFIG)

@@ -2,17 +2,6 @@
 // process, pty or scheduler in between, so the report can tell the kiosk's own work apart from the
 // cost of getting bytes to a terminal.
 //
-// It needs the TerminalUI and Flows modules. They are dependencies of KioskDaemon, so SwiftPM puts
-// them on kiosk-bench's module path today; the kiosk-bench target should name them itself:
-//
-//     .executableTarget(name: "kiosk-bench", dependencies: [
-//         "KioskDaemon", "TerminalUI", "Flows",
-//         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-//     ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
-//
-// Without them the file compiles to a stub and the report says the in-process rows were skipped.
-
-#if canImport(TerminalUI) && canImport(Flows)
 import Flows
 import KioskDaemon
 import TerminalUI
@@ -106,15 +95,6 @@ enum InProcessBench {
 
     private static func microseconds(_ nanoseconds: UInt64) -> Double { Double(nanoseconds) / 1000 }
 }
-#else
-enum InProcessBench {
-    static let isAvailable = false
-
-    static func run(configurationPath: String, columns: Int, rows: Int, keys: Int, toggles: Int) throws -> InProcessResult {
-        throw BenchFailure("kiosk-bench was built without the TerminalUI and Flows modules")
-    }
-}
-#endif
 
 /// Timings in microseconds.
 struct InProcessResult {

@@ -94,6 +94,8 @@ struct KioskBench: ParsableCommand {
 
         let report = Report(machine: .current(), loadBefore: loadBefore, loadAfter: Machine.loadAverage(),
                             cpu: Machine.CPUTimes.read().since(cpuBefore), date: started, command: commandLine(), kioskd: kioskdPath,
+                            kioskdBuilt: (try? FileManager.default.attributesOfItem(atPath: kioskdPath))?[.modificationDate] as? Date,
+                            revision: Machine.sourceRevision(in: (configPath as NSString).deletingLastPathComponent),
                             configuration: configPath, columns: columns, rows: rows, settleMs: settleMs,
                             firstFrameQuietMs: firstFrameQuietMs, coldStarts: coldStarts, breakdown: breakdown, live: live,
                             inProcess: inProcess)
@@ -198,9 +200,15 @@ final class Launcher {
             return clearAt != nil
         }
         guard !burst.timedOut, let clearAt else {
-            let state = process.isRunning ? "still running" : process.exitDescription
+            // The terminal hangs up a moment before the exit can be reaped.
+            let deadline = monotonicNanoseconds() + 200_000_000
+            while process.isRunning, monotonicNanoseconds() < deadline { usleep(1000) }
+            let what = process.isRunning ? "drew no frame within 15 s" : "stopped (\(process.exitDescription)) before drawing a frame"
+            let output = String(decoding: burst.bytes.suffix(2000), as: UTF8.self)
             throw BenchFailure("""
-                kioskd drew no frame within 15 s (\(state); \(burst.bytes.count) bytes arrived). Its log, \(instance.log):
+                kioskd \(what). On its terminal (\(burst.bytes.count) bytes):
+                \(output.isEmpty ? "(nothing)" : output)
+                Its log, \(instance.log):
                 \(logTail(of: instance))
                 """)
         }

@@ -99,6 +99,22 @@ struct Machine {
         }
     }
 
+    /// `git describe --always --dirty` of the repository holding `folder`, when git is there.
+    static func sourceRevision(in folder: String) -> String? {
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        git.arguments = ["-C", folder, "describe", "--always", "--dirty", "--abbrev=10"]
+        let output = Pipe()
+        git.standardOutput = output
+        git.standardError = FileHandle.nullDevice
+        do { try git.run() } catch { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        git.waitUntilExit()
+        guard git.terminationStatus == 0 else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
+    }
+
     /// The 1, 5 and 15 minute load averages, to show whether something else was running.
     static func loadAverage() -> String {
         let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""

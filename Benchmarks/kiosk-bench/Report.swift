@@ -10,6 +10,8 @@ struct Report {
     var date: Date
     var command: String
     var kioskd: String
+    var kioskdBuilt: Date?
+    var revision: String?
     var configuration: String
     var columns: Int
     var rows: Int
@@ -39,6 +41,8 @@ struct Report {
         line("- load average (1, 5, 15 min) at the start: \(loadBefore); at the end: \(loadAfter); CPU during the run (kiosk-bench and kioskd included): \(cpu)")
         line("- command: `\(command)`")
         line("- kioskd: `\(kioskd)`\(kioskd.contains("/release/") ? " (release build)" : kioskd.contains("/debug/") ? " (**debug build**: not what the goals are about)" : "")")
+        if let kioskdBuilt { line("- kioskd built: \(formatter.string(from: kioskdBuilt))") }
+        if let revision { line("- source tree when the benchmark ran: `\(revision)` (the binary may be older; see the build time)") }
         line("- configuration: `\(configuration)`, terminal \(columns)×\(rows)")
         line()
 
