@@ -74,12 +74,15 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
     private func serve(_ accepted: Accepted) async {
         do {
             try await accepted.channel.executeThenClose { inbound, outbound in
+                var lines = inbound.makeAsyncIterator()
                 guard let peer = accepted.peer, policy.allows(peer) else {
                     logger.warning("control connection refused", metadata: ["uid": "\(accepted.peer?.uid ?? 0)", "pid": "\(accepted.peer?.pid ?? 0)"])
+                    // The first request is answered with the refusal, so the client can say why; then the
+                    // connection closes.
+                    _ = try await lines.next()
                     try await send(ControlResponse(ok: false, error: "permission denied: only root and members of the group \(policy.groupName) may operate this kiosk"), to: outbound)
                     return
                 }
-                var lines = inbound.makeAsyncIterator()
                 while let line = try await lines.next() {
                     guard let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView)) else {
                         try await send(ControlResponse(ok: false, error: "not a valid request: send one JSON object per line, e.g. {\"command\":\"status\"}"), to: outbound)

@@ -90,14 +90,18 @@ import Testing
         drain.start()
 
         let killAfter = Duration.milliseconds(Int.random(in: 600...1500))
-        let began = ContinuousClock.now
-        var acknowledged = 0
-        while ContinuousClock.now - began < killAfter {
-            // Home → rating → "very satisfied" (queued) → done.
-            for key in ["4", "1", "1"] { try console.send(ConsoleMessage(key: .text(key))) }
-            if let pending = try status.request(ControlRequest(command: "status")).status?.outbox.pending {
-                acknowledged = max(acknowledged, pending)
+        // The requests block, so they run on a thread of their own, not the tests' shared pool.
+        let acknowledged = try await onOwnThread {
+            let began = ContinuousClock.now
+            var acknowledged = 0
+            while ContinuousClock.now - began < killAfter {
+                // Home → rating → "very satisfied" (queued) → done.
+                for key in ["4", "1", "1"] { try console.send(ConsoleMessage(key: .text(key))) }
+                if let pending = try status.request(ControlRequest(command: "status")).status?.outbox.pending {
+                    acknowledged = max(acknowledged, pending)
+                }
             }
+            return acknowledged
         }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A datagram socket standing in for systemd's `$NOTIFY_SOCKET`, collecting what kioskd tells it.
-final class NotifyListener {
+final class NotifyListener: @unchecked Sendable {
     let path: String
     private let fd: Int32
 
@@ -30,8 +30,13 @@ final class NotifyListener {
         unlink(path)
     }
 
-    /// Every message that arrives within `duration`.
-    func messages(for duration: Duration) -> [String] {
+    /// Every message that arrives within `duration`, waited for on a thread of its own so the
+    /// tests' shared cooperative threads stay free.
+    func messages(for duration: Duration) async throws -> [String] {
+        try await onOwnThread { self.blockingMessages(for: duration) }
+    }
+
+    private func blockingMessages(for duration: Duration) -> [String] {
         var received: [String] = []
         let deadline = ContinuousClock.now + duration
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -72,7 +77,7 @@ final class NotifyListener {
         let process = try startKiosk(listener, state: state)
         defer { kill(process.processIdentifier, SIGKILL) }
 
-        let start = listener.messages(for: .seconds(3))
+        let start = try await listener.messages(for: .seconds(3))
         #expect(start.contains { $0.contains("READY=1") && $0.contains("STATUS=serving") }, "\(start)")
         // WATCHDOG_USEC of one second: a ping about every half second while all is well.
         #expect(start.filter { $0 == "WATCHDOG=1" }.count >= 3, "\(start)")
@@ -80,8 +85,8 @@ final class NotifyListener {
         let hang = try run(binary("kioskctl"), ["sim", "hang", target, "--socket", state.appendingPathComponent("k.sock").path])
         #expect(hang.status == 0, "\(hang.error)")
         // Within the watchdog's five seconds of grace the pings stop, and stay stopped.
-        _ = listener.messages(for: .seconds(6))
-        let after = listener.messages(for: .seconds(3))
+        _ = try await listener.messages(for: .seconds(6))
+        let after = try await listener.messages(for: .seconds(3))
         #expect(!after.contains("WATCHDOG=1"), "pings went on: \(after)")
     }
 
@@ -90,9 +95,9 @@ final class NotifyListener {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-wd-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: state) }
         let process = try startKiosk(listener, state: state)
-        _ = listener.messages(for: .seconds(2))
+        _ = try await listener.messages(for: .seconds(2))
         kill(process.processIdentifier, SIGTERM)
-        let end = listener.messages(for: .seconds(2))
+        let end = try await listener.messages(for: .seconds(2))
         process.waitUntilExit()
         #expect(end.contains { $0.hasPrefix("STOPPING=1") }, "\(end)")
         #expect(process.terminationStatus == 0)

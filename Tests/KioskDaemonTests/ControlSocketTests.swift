@@ -6,16 +6,18 @@ import Testing
 @Suite(.serialized) struct ControlSocketTests {
     @Test func statusHasDevicesAndQueueButNoPersonalData() async throws {
         let kiosk = try await RunningKiosk.start()
-        let client = try ControlClient(path: kiosk.socket)
-        #expect(try client.request(ControlRequest(command: "sim", action: "insert-card")).ok)
-        // Put the card in front of the collection flow, so the session holds the identity.
-        let console = try ControlClient(path: kiosk.socket)
-        try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
-        try console.send(ConsoleMessage(key: .text("1")))
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(try client.request(ControlRequest(command: "sim", action: "insert-card")).ok)
-        try await Task.sleep(for: .milliseconds(600))
-        let response = try client.request(ControlRequest(command: "status"))
+        let socket = kiosk.socket
+        let response = try await onOwnThread {
+            let client = try ControlClient(path: socket)
+            // Put the card in front of the collection flow, so the session holds the identity.
+            let console = try ControlClient(path: socket)
+            try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
+            try console.send(ConsoleMessage(key: .text("1")))
+            Thread.sleep(forTimeInterval: 0.2)
+            guard try client.request(ControlRequest(command: "sim", action: "insert-card")).ok else { throw CancellationError() }
+            Thread.sleep(forTimeInterval: 0.6)
+            return try client.request(ControlRequest(command: "status"))
+        }
         let status = try #require(response.status)
         #expect(status.kioskID == "HK-DEMO-01")
         #expect(status.state == "serving")
@@ -29,7 +31,12 @@ import Testing
 
     @Test func badRequestsGetAClearErrorAndTheKioskKeepsServing() async throws {
         let kiosk = try await RunningKiosk.start()
-        let client = try ControlClient(path: kiosk.socket)
+        try await onOwnThread { try Self.badRequests(socket: kiosk.socket) }
+        await kiosk.stop()
+    }
+
+    static func badRequests(socket: String) throws {
+        let client = try ControlClient(path: socket)
         try client.send(RawLine("{not json"))
         let bad = try #require(try client.readLine())
         #expect(String(decoding: bad, as: UTF8.self).contains("not a valid request"))
@@ -38,16 +45,21 @@ import Testing
         let badSim = try client.request(ControlRequest(command: "sim", action: "printer", printer: "explode"))
         #expect(!badSim.ok && badSim.error?.contains("paper-out") == true)
         // A line of 10 MB without an end closes only that connection.
-        let flooder = try ControlClient(path: kiosk.socket)
+        let flooder = try ControlClient(path: socket)
         try? flooder.send(RawLine(String(repeating: "x", count: 10 * 1024 * 1024)))
         #expect(try flooder.readLine() == nil)
-        #expect(try ControlClient(path: kiosk.socket).request(ControlRequest(command: "status")).ok)
-        await kiosk.stop()
+        #expect(try ControlClient(path: socket).request(ControlRequest(command: "status")).ok)
     }
 
     @Test func consoleGetsAFullFrameThenDiffsAndDrivesTheSession() async throws {
         let kiosk = try await RunningKiosk.start()
-        let console = try ControlClient(path: kiosk.socket)
+        let screen = kiosk.app.runtime.screen
+        try await onOwnThread { try Self.console(socket: kiosk.socket, screen: screen) }
+        await kiosk.stop()
+    }
+
+    static func console(socket: String, screen: ScreenHub) throws {
+        let console = try ControlClient(path: socket)
         try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
         let first = try #require(try console.readConsoleMessage()?.frame)
         #expect(first.contains("政务服务自助终端"))
@@ -57,13 +69,12 @@ import Testing
         while !english.contains("Government") { english += try #require(try console.readConsoleMessage()?.frame) }
         #expect(!english.contains("\u{1B}[2J"), "a change is sent as a diff, not a cleared screen")
         // A tap on the first option, as a touch screen sends it, chooses it.
-        let frame = try #require(kiosk.app.runtime.screen.currentFrame)
+        let frame = try #require(screen.currentFrame)
         let row = try #require((0..<frame.buffer.rows).first { frame.buffer.text(ofRow: $0).contains("Collect a certificate") })
         try console.send(ConsoleMessage(key: .tap(column: 10, row: row)))
         var identify = ""
         while !identify.contains("ID card") { identify += try #require(try console.readConsoleMessage()?.frame) }
-        #expect(kiosk.app.runtime.screen.currentFrame.map { $0.buffer.plainText.contains("Please place your ID card") } == true)
-        await kiosk.stop()
+        #expect(screen.currentFrame.map { $0.buffer.plainText.contains("Please place your ID card") } == true)
     }
 }
 

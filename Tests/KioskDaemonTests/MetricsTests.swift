@@ -149,7 +149,9 @@ import Glibc
         let port = try #require(await ports.next())
         #expect(port > 0)
 
-        let ok = try HTTPExchange.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", port: port)
+        let ok = try await onOwnThread {
+            try HTTPExchange.send("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", port: port)
+        }
         #expect(ok.count == 1)
         let response = try #require(ok.first)
         #expect(response.status == 200)
@@ -161,10 +163,12 @@ import Glibc
         #expect(samples["kiosk_outbox_oldest_pending_age_seconds"] == 5)
 
         // Keep-alive and pipelining: three requests on one connection, answered in order.
-        let three = try HTTPExchange.send(
-            "GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n"
-            + "GET /other HTTP/1.1\r\nHost: a\r\n\r\n"
-            + "POST /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", port: port)
+        let three = try await onOwnThread {
+            try HTTPExchange.send(
+                "GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /other HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "POST /metrics HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc", port: port)
+        }
         #expect(three.map(\.status) == [200, 404, 405])
         let again = try Exposition.samples(try #require(three.first).body)
         #expect(again[#"kiosk_outbox_items{state="pending"}"#] == 20)

@@ -46,3 +46,12 @@ struct RunningKiosk {
         try? FileManager.default.removeItem(at: folder)
     }
 }
+
+/// Runs blocking work (a socket read, a POSIX client) on a thread of its own. Swift Testing runs
+/// tests on the shared cooperative pool, two threads on this machine: a test blocking there would
+/// starve every other test, and the very server it waits for.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
