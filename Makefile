@@ -35,6 +35,7 @@ DEB_PACKAGES := \
 	python3 \
 	procps \
 	systemd \
+	debootstrap \
 	psmisc
 
 RELEASE_DIR := .build/release

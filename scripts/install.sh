@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs or removes Kiosk: the binaries, the content and catalog folders, a default configuration,
-# the systemd, sysusers.d, tmpfiles.d and udev files, shell completions, manual pages (made with
-# swift-argument-parser's generate-manual, which `make install` builds too) and the documentation.
+# the systemd units and the sysusers.d, tmpfiles.d, modules-load.d and udev files, shell completions,
+# manual pages (made with swift-argument-parser's generate-manual, which `make install` builds too),
+# the documentation, and the files in systemd/ that a site installs by choice (logind.conf.d,
+# the encrypted-credentials drop-in) as examples in the documentation folder. docs/deployment.md
+# says where each file goes and why.
 #
 #   scripts/install.sh install     (what `make install` runs, after building the binaries)
 #   scripts/install.sh uninstall   (what `make uninstall` runs)
@@ -53,6 +56,7 @@ docdir=$PREFIX/share/doc/kiosk
 unitdir=$PREFIX/lib/systemd/system
 sysusersdir=$PREFIX/lib/sysusers.d
 tmpfilesdir=$PREFIX/lib/tmpfiles.d
+modulesloaddir=$PREFIX/lib/modules-load.d
 udevrulesdir=$PREFIX/lib/udev/rules.d
 confdir=$SYSCONFDIR/kiosk
 bashcompdir=$PREFIX/share/bash-completion/completions
@@ -66,6 +70,8 @@ for unit in systemd/*.service systemd/*.socket systemd/*.timer systemd/*.path; d
     [ -e "$unit" ] && units+=("$(basename "$unit")")
 done
 docs=(README.md docs/*.md)
+# systemd/ files that are not installed where systemd reads them, only offered as examples.
+examples=(systemd/kiosk-logind.conf systemd/kioskd-credentials-encrypted.conf)
 
 say() { echo "install.sh: $*"; }
 
@@ -88,7 +94,8 @@ default_configuration() {
 # BEFORE STARTING kioskd set:
 #   kiosk.id         this kiosk's id as the platform knows it (up to 32 letters, digits and dashes)
 #   holder-key-salt  the salt the platform uses for this kiosk's pickup manifest (16 characters or more)
-# then check the file and start the service:
+# then check the file, put kioskd's credentials in $confdir/credentials and start the service
+# ($docdir/deployment.md, "Installing"):
 #   kioskd check-config $confdir/kiosk.yaml
 #   systemctl enable --now kioskd
 #
@@ -104,9 +111,12 @@ HEADER
         -e "s|^  pickups: demo/pickups\\.yaml\$|  pickups: $datadir/Kiosk/demo/pickups.yaml|"
 }
 
-# A unit with its Exec lines pointed at $bindir.
+# A unit with the paths of our own files moved to PREFIX: /usr/bin/kioskd and /usr/bin/kioskctl
+# (wherever they appear: ExecStart=, a shell command line in it) and the documentation. Other
+# programs' paths (/usr/bin/kmscon, /bin/kill) stay as they are.
 rewrite_unit() {
-    sed -E "s#^(Exec[A-Za-z]*=[-@:+!|]*)/usr/bin/#\\1$bindir/#" "$1"
+    sed -E -e "s#/usr/bin/(kioskd|kioskctl)([^A-Za-z0-9_.-]|\$)#$bindir/\\1\\2#g" \
+        -e "s#/usr/share/doc/kiosk/#$docdir/#g" "$1"
 }
 
 # Copies a folder's files (not dot files) to a destination, with 0644 files and 0755 folders.
@@ -156,6 +166,7 @@ if [ "$action" = install ]; then
     for unit in "${units[@]}"; do install -D -m 0644 "$work/$unit" "$root$unitdir/$unit"; done
     install -D -m 0644 systemd/kiosk.sysusers.conf "$root$sysusersdir/kiosk.conf"
     install -D -m 0644 systemd/kiosk.tmpfiles.conf "$root$tmpfilesdir/kiosk.conf"
+    install -D -m 0644 systemd/kiosk.modules-load.conf "$root$modulesloaddir/kiosk.conf"
     install -D -m 0644 "$work/70-kiosk.rules" "$root$udevrulesdir/70-kiosk.rules"
     for program in kioskd kioskctl; do
         install -D -m 0644 "$work/$program.bash" "$root$bashcompdir/$program"
@@ -165,6 +176,7 @@ if [ "$action" = install ]; then
     install -D -m 0644 "$work/kioskd.8.gz" "$root$mandir/man8/kioskd.8.gz"
     install -D -m 0644 "$work/kioskctl.1.gz" "$root$mandir/man1/kioskctl.1.gz"
     for doc in "${docs[@]}"; do install -D -m 0644 "$doc" "$root$docdir/$(basename "$doc")"; done
+    for example in "${examples[@]}"; do install -D -m 0644 "$example" "$root$docdir/examples/$(basename "$example")"; done
 
     # The configuration holds the holder-key salt: 0640, and group kiosk once that group exists (the
     # Debian package's postinst sets root:kiosk with dpkg-statoverride).
@@ -181,12 +193,15 @@ if [ "$action" = install ]; then
         command -v systemd-sysusers >/dev/null && systemd-sysusers "$sysusersdir/kiosk.conf" || true
         command -v systemd-tmpfiles >/dev/null && systemd-tmpfiles --create "$tmpfilesdir/kiosk.conf" || true
         if getent group kiosk >/dev/null; then chgrp kiosk "$config" "$config.new" 2>/dev/null || true; fi
-        if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi
+        if [ -d /run/systemd/system ]; then
+            systemctl daemon-reload || true
+            systemctl restart systemd-modules-load.service || true
+        fi
         if command -v udevadm >/dev/null && [ -d /run/udev ]; then
             udevadm control --reload || true
             udevadm trigger --subsystem-match=usb --subsystem-match=hidraw --subsystem-match=tty --action=change || true
         fi
-        say "set kiosk.id and holder-key-salt in $confdir/kiosk.yaml, then: systemctl enable --now kioskd"
+        say "set kiosk.id and holder-key-salt in $confdir/kiosk.yaml and add the credentials ($docdir/deployment.md), then: systemctl enable --now kioskd"
     fi
     exit 0
 fi
@@ -208,6 +223,7 @@ remove "$root$docdir"
 for unit in "${units[@]}"; do remove "$root$unitdir/$unit"; done
 remove "$root$sysusersdir/kiosk.conf"
 remove "$root$tmpfilesdir/kiosk.conf"
+remove "$root$modulesloaddir/kiosk.conf"
 remove "$root$udevrulesdir/70-kiosk.rules"
 config=$root$confdir/kiosk.yaml
 remove "$config.new"
