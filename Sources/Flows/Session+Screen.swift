@@ -7,9 +7,14 @@ extension Session {
         let t = content.texts
         let lang = language
         if showsOutOfService {
-            return Screen(language: lang, title: t("maintenance.title", lang),
-                          paragraphs: [Paragraph(t("maintenance.body", lang), style: .emphasis),
-                                       Paragraph(t("maintenance.hotline", lang))],
+            // Anyone passing should understand it without pressing a key: both languages at once,
+            // the citizen's chosen one first.
+            let languages = [lang, lang.other]
+            return Screen(language: lang,
+                          title: languages.map { t("maintenance.title", $0) }.joined(separator: " · "),
+                          paragraphs: languages.flatMap { language in
+                              [Paragraph(t("maintenance.body", language), style: .emphasis), Paragraph(t("maintenance.hotline", language))]
+                          },
                           commands: [Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", lang))],
                           statusLine: statusLine())
         }

@@ -35,7 +35,7 @@ final class EventRecorder: Sendable {
     /// Waits until `condition` holds for the events so far, polling every few milliseconds; false
     /// when it does not hold within `timeout`.
     @discardableResult
-    func wait(timeout: Duration = .seconds(5), until condition: (EventRecorder) -> Bool) async -> Bool {
+    func wait(timeout: Duration = .seconds(30), until condition: (EventRecorder) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition(self) { return true }
@@ -46,7 +46,7 @@ final class EventRecorder: Sendable {
 }
 
 /// Waits until `condition` holds, polling; false when it does not within `timeout`.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(30), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }

@@ -49,6 +49,7 @@ import Testing
         #expect(metrics.status == 0)
         #expect(metrics.output.contains("kiosk_device_up"))
         #expect(metrics.output.contains("kiosk_outbox_items"))
+        #expect(try kiosk.ctl("metrics", "--json").output.contains("\"metrics\" : \"# HELP"))
 
         let completion = try run(binary("kioskctl"), ["--generate-completion-script", "bash"])
         #expect(completion.output.contains("kioskctl"))

@@ -185,12 +185,13 @@ import Testing
         #expect(session.press(.text("1")) == [.record(.rating(flow: "rate", level: 1, reason: nil))])
         #expect(session.press(.text("1")) == [.sessionEnded(.finished)])
         #expect(session.showsOutOfService)
-        #expect(session.screen().title == "暂停服务")
+        #expect(session.screen().title == "暂停服务 · Temporarily out of service")
         #expect(session.screenText.contains("本机正在维护"))
+        #expect(session.screenText.contains("This kiosk is being serviced"))
         // Nothing starts while paused; the language can still be switched to read the notice.
         #expect(session.press(.text("1"), .function(1)).isEmpty)
         session.press(.function(2))
-        #expect(session.screen().title == "Temporarily out of service")
+        #expect(session.screen().title == "Temporarily out of service · 暂停服务")
         _ = session.handle(.paused(false))
         #expect(session.press(.text("1")) == [.flowStarted(flow: "collect")])
     }
