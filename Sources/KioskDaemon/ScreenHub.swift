@@ -16,7 +16,6 @@ public final class ScreenHub: Sendable {
         var frame: RenderedFrame?
         var viewers: [Int: AsyncStream<[UInt8]>.Continuation] = [:]
         var nextID = 0
-        var lastFlushBytes = 0
     }
 
     private let state = Mutex(State())
@@ -31,7 +30,6 @@ public final class ScreenHub: Sendable {
             let bytes = state.frame.map { FrameEncoder.diff(from: $0.buffer, to: frame.buffer) }
                 ?? FrameEncoder.fullFrame(frame.buffer)
             state.frame = frame
-            state.lastFlushBytes = bytes.count
             guard !bytes.isEmpty else { return 0 }
             for viewer in state.viewers.values { viewer.yield(bytes) }
             return bytes.count
@@ -66,9 +64,7 @@ public final class ScreenHub: Sendable {
         for continuation in all { continuation.finish() }
     }
 
-    public var viewerCount: Int { state.withLock { $0.viewers.count } }
     public var currentFrame: RenderedFrame? { state.withLock { $0.frame } }
-    public var lastFlushBytes: Int { state.withLock { $0.lastFlushBytes } }
 
     /// Turns a tap into the key of whatever was drawn there; other keys pass through.
     public func resolve(_ key: Key) -> Key? {

@@ -26,13 +26,10 @@ public struct SystemdNotifier: Sendable {
         watchdogInterval = interval
     }
 
-    public var isActive: Bool { socketPath != nil }
-
     public func ready(status: String) { send("READY=1\nSTATUS=\(status)") }
     public func status(_ text: String) { send("STATUS=\(text)") }
     public func watchdog() { send("WATCHDOG=1") }
     public func stopping() { send("STOPPING=1\nSTATUS=stopping") }
-    public func reloading() { send("RELOADING=1") }
 
     /// Sends one datagram. Failures are ignored: systemd going away must not stop the kiosk.
     public func send(_ message: String) {
