@@ -1,0 +1,1 @@
+// The platform stand-in: see docs/api/platform.yaml.

@@ -1,0 +1,1 @@
+print("kiosk-platform: not built yet")
