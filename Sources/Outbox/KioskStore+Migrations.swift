@@ -81,6 +81,31 @@ extension KioskStore {
                 updated_at INTEGER NOT NULL
             ) STRICT;
             """),
+        ("v2-delivery", """
+            -- When and how the platform took an item (accepted, duplicate, conflict), so delivered
+            -- items can be pruned after the retention period and conflicts shown to operators.
+            ALTER TABLE outbox_item ADD COLUMN delivered_at INTEGER;
+            ALTER TABLE outbox_item ADD COLUMN outcome TEXT;
+            CREATE INDEX outbox_item_delivered ON outbox_item(delivered_at) WHERE state = 'delivered';
+            CREATE INDEX outbox_item_due ON outbox_item(next_attempt_at) WHERE state = 'retry';
+            -- Small named values that must survive a restart: the pickup-sync cursor.
+            CREATE TABLE sync_state (
+                name TEXT NOT NULL PRIMARY KEY,
+                value TEXT NOT NULL
+            ) STRICT;
+            -- Things an operator must look at that no device reports: a pickup collected twice, the
+            -- queue over its size cap, the platform refusing the kiosk's token. One open alert per
+            -- code and subject; clearing keeps the row for the record.
+            CREATE TABLE operator_alert (
+                id INTEGER PRIMARY KEY,
+                code TEXT NOT NULL,
+                subject TEXT NOT NULL DEFAULT '',
+                detail TEXT NOT NULL,
+                raised_at INTEGER NOT NULL,
+                cleared_at INTEGER
+            ) STRICT;
+            CREATE UNIQUE INDEX operator_alert_open ON operator_alert(code, subject) WHERE cleared_at IS NULL;
+            """),
     ]
 
     private struct MigrationFailure: Error {

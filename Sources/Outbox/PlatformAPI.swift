@@ -21,9 +21,7 @@ public enum PlatformAPI {
         public init(items: [Event]) { self.items = items }
 
         /// The request's `Idempotency-Key`: the same for a retried batch of the same items.
-        public var idempotencyKey: String {
-            "batch-" + sha256Hex(Data(items.map(\.id).joined(separator: ",").utf8)).prefix(32)
-        }
+        public var idempotencyKey: String { PlatformAPI.batchKey(ids: items.map(\.id)) }
     }
 
     /// One outbox item as sent: its payload is the item's JSON document, unsealed.
@@ -148,6 +146,16 @@ public enum PlatformAPI {
             self.error = error
             self.detail = detail
         }
+    }
+
+    /// The `Idempotency-Key` of a batch of items with these ids, in this order.
+    public static func batchKey(ids: [String]) -> String {
+        "batch-" + sha256Hex(Data(ids.joined(separator: ",").utf8)).prefix(32)
+    }
+
+    /// Formats a time the way the API writes it: ISO 8601, UTC, milliseconds.
+    public static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
     /// Encodes with ISO 8601 dates in UTC with milliseconds, keys sorted.

@@ -16,31 +16,65 @@ struct CommandResult {
     var error: String
 }
 
-/// Runs a program to completion and captures what it printed. Output goes through files, not
-/// pipes: tmux leaves its server behind holding whatever it was given open.
+/// Runs a program to completion and captures what it printed.
+///
+/// The program is started with `posix_spawn` and awaited with `waitpid`, not with Foundation's
+/// `Process`: `Process.waitUntilExit()` learns of the exit through a socket the child inherits,
+/// so it never returns when the child leaves a daemon behind holding that socket — exactly what
+/// the first `tmux new-session` does when it starts the tmux server. Output goes through files,
+/// not pipes, for the same reason; the child gets no descriptor of ours beyond 0, 1 and 2.
 @discardableResult
 func run(_ executable: String, _ arguments: [String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = repositoryRoot
-    process.standardInput = FileHandle.nullDevice
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
-    let outURL = folder.appendingPathComponent("out"), errURL = folder.appendingPathComponent("err")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
-    let output = try Data(contentsOf: outURL), error = try Data(contentsOf: errURL)
-    return CommandResult(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+    let outPath = folder.appendingPathComponent("out").path, errPath = folder.appendingPathComponent("err").path
+    let status = try spawnAndWait(executable, arguments, stdout: outPath, stderr: errPath,
+                                  directory: repositoryRoot.path)
+    let output = try Data(contentsOf: URL(fileURLWithPath: outPath))
+    let error = try Data(contentsOf: URL(fileURLWithPath: errPath))
+    return CommandResult(status: status, output: String(decoding: output, as: UTF8.self),
                          error: String(decoding: error, as: UTF8.self))
+}
+
+/// Spawns `executable` with stdin from /dev/null and stdout/stderr into new files, waits for it,
+/// and returns its exit status (128 + N when signal N ended it).
+func spawnAndWait(
+    _ executable: String, _ arguments: [String], stdout: String, stderr: String, directory: String
+) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+    posix_spawn_file_actions_addchdir_np(&actions, directory)
+    // The child starts with every signal unblocked and at its default, whatever the test
+    // runner's threads have blocked.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t(), allSignals = sigset_t()
+    sigemptyset(&noSignals)
+    sigfillset(&allSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    guard spawned == 0 else {
+        throw HarnessError(description: "cannot start \(executable): \(String(cString: strerror(spawned)))")
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 {
+        guard errno == EINTR else { throw HarnessError(description: "waitpid \(executable): \(String(cString: strerror(errno)))") }
+    }
+    let signal = status & 0x7f
+    return signal == 0 ? (status >> 8) & 0xff : 128 + signal
 }
 
 /// Whether a process is alive: not gone and not a zombie waiting for its parent (tmux) to reap it.

@@ -49,7 +49,7 @@ struct KioskStoreTests {
     @Test("all migrations are applied, by name, once")
     func migrations() throws {
         try withStore { store, directory in
-            #expect(KioskStore.migrationNames == ["v1-outbox", "v1-pickups", "v1-documents", "v1-results"])
+            #expect(KioskStore.migrationNames == ["v1-outbox", "v1-pickups", "v1-documents", "v1-results", "v2-delivery"])
             let queue = try DatabaseQueue(path: store.path)
             let applied = try queue.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
             #expect(applied.sorted() == KioskStore.migrationNames.sorted())

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+
+/// Something an operator must look at that no device reports, kept until it is cleared.
+public struct OperatorAlert: Sendable, Codable, Equatable {
+    /// What kind of problem, e.g. `pickup-conflict`, `queue-over-cap`, `platform-refuses-token`.
+    public var code: String
+    /// What it is about (a pickup id), or empty.
+    public var subject: String
+    /// What happened and what to do, in words for an operator. Never personal data.
+    public var detail: String
+    public var raisedAt: Date
+
+    public init(code: String, subject: String = "", detail: String, raisedAt: Date) {
+        self.code = code
+        self.subject = subject
+        self.detail = detail
+        self.raisedAt = raisedAt.wholeMilliseconds
+    }
+}
+
+/// Operator alerts and the small named values (the sync cursor) that outlive a restart.
+extension KioskStore {
+    /// Raises an alert unless the same code and subject is already open.
+    ///
+    /// - returns: Whether a new alert was raised.
+    @discardableResult
+    public func raiseAlert(code: String, subject: String = "", detail: String, now: Date = .now) throws(StoreError) -> Bool {
+        let raised = try write { db in
+            try db.execute(sql: """
+                INSERT INTO operator_alert (code, subject, detail, raised_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (code, subject) WHERE cleared_at IS NULL DO NOTHING
+                """, arguments: [code, subject, detail, now.unixMilliseconds])
+            return db.changesCount == 1
+        }
+        if raised {
+            logger.warning("operator alert raised", metadata: ["code": "\(code)", "subject": "\(subject)", "detail": "\(detail)"])
+        }
+        return raised
+    }
+
+    /// Clears the open alert with this code (and subject), if any.
+    @discardableResult
+    public func clearAlert(code: String, subject: String = "", now: Date = .now) throws(StoreError) -> Bool {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE operator_alert SET cleared_at = ? WHERE code = ? AND subject = ? AND cleared_at IS NULL
+                """, arguments: [now.unixMilliseconds, code, subject])
+            return db.changesCount == 1
+        }
+    }
+
+    /// The open alerts, oldest first.
+    public func openAlerts() throws(StoreError) -> [OperatorAlert] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT code, subject, detail, raised_at FROM operator_alert WHERE cleared_at IS NULL ORDER BY id
+                """).map { row in
+                OperatorAlert(code: row["code"], subject: row["subject"], detail: row["detail"],
+                              raisedAt: Date(unixMilliseconds: row["raised_at"]))
+            }
+        }
+    }
+
+    /// A named value kept across restarts, or nil.
+    public func syncValue(_ name: String) throws(StoreError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM sync_state WHERE name = ?", arguments: [name])
+        }
+    }
+
+    /// Stores a named value.
+    public func setSyncValue(_ name: String, _ value: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO sync_state (name, value) VALUES (?, ?)
+                ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                """, arguments: [name, value])
+        }
+    }
+}

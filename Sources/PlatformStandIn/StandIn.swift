@@ -1,1 +1,0 @@
-// The platform stand-in: see docs/api/platform.yaml.
