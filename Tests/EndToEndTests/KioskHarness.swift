@@ -48,8 +48,9 @@ func spawnAndWait(
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addclosefrom_np(&actions, 3)
-    posix_spawn_file_actions_addchdir_np(&actions, directory)
+    guard GlibcSpawnExtras.closeFrom(&actions, 3) == 0, GlibcSpawnExtras.changeDirectory(&actions, directory) == 0 else {
+        throw HarnessError(description: "posix_spawn file actions failed: \(String(cString: strerror(errno)))")
+    }
     // The child starts with every signal unblocked and at its default, whatever the test
     // runner's threads have blocked.
     var attributes = posix_spawnattr_t()
@@ -75,6 +76,22 @@ func spawnAndWait(
     }
     let signal = status & 0x7f
     return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34) and `…_addchdir_np` (2.29), which the
+/// Glibc module does not import; looked up once by name.
+private enum GlibcSpawnExtras {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    static let closeFrom: CloseFrom = unsafeBitCast(symbol("posix_spawn_file_actions_addclosefrom_np"), to: CloseFrom.self)
+    static let changeDirectory: ChangeDirectory = unsafeBitCast(symbol("posix_spawn_file_actions_addchdir_np"), to: ChangeDirectory.self)
+
+    private static func symbol(_ name: String) -> UnsafeMutableRawPointer {
+        // RTLD_DEFAULT is a null handle in glibc.
+        guard let address = dlsym(nil, name) else { fatalError("\(name) is missing: glibc 2.34 or later is needed") }
+        return address
+    }
 }
 
 /// Whether a process is alive: not gone and not a zombie waiting for its parent (tmux) to reap it.
