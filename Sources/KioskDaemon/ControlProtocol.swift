@@ -1,6 +1,7 @@
 import DeviceKit
 import Flows
 import Foundation
+import Outbox
 
 /// The control socket's protocol: one JSON object per line each way. `kioskctl` speaks it; so can
 /// any script (`socat - UNIX-CONNECT:/run/kiosk/kioskd.sock`). See docs/control-protocol.md.
@@ -24,9 +25,18 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     /// For `console`: the viewer's terminal size.
     public var columns: Int?
     public var rows: Int?
+    /// For `queue-list` and `queue-export`: only items in this state (`pending`, `in-flight`,
+    /// `delivered`, `retry`, `dead`).
+    public var state: String?
+    /// For `queue-retry`: the dead item to send again; with `all` every dead item.
+    public var id: String?
+    public var all: Bool?
+    /// For `queue-list` and `queue-export`: at most this many items. For `sim enqueue`: how many.
+    public var count: Int?
 
     public init(command: String, device: String? = nil, action: String? = nil, identity: Identity? = nil, code: String? = nil,
-                printer: String? = nil, role: DeviceRole? = nil, columns: Int? = nil, rows: Int? = nil) {
+                printer: String? = nil, role: DeviceRole? = nil, columns: Int? = nil, rows: Int? = nil,
+                state: String? = nil, id: String? = nil, all: Bool? = nil, count: Int? = nil) {
         self.command = command
         self.device = device
         self.action = action
@@ -36,6 +46,10 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         self.role = role
         self.columns = columns
         self.rows = rows
+        self.state = state
+        self.id = id
+        self.all = all
+        self.count = count
     }
 }
 
@@ -47,15 +61,25 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var devices: [DeviceSnapshot]?
     /// For `metrics`: the Prometheus text exposition.
     public var metrics: String?
+    /// For `queue`, `queue-retry` and `queue-flush`: the counts after the command.
+    public var queue: OutboxSummary?
+    /// For `queue-list` and `queue-export`.
+    public var items: [KioskStore.ItemDetail]?
+    /// For `queue-retry` and `sim enqueue`: how many items the command moved or queued.
+    public var count: Int?
 
     public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil,
-                devices: [DeviceSnapshot]? = nil, metrics: String? = nil) {
+                devices: [DeviceSnapshot]? = nil, metrics: String? = nil, queue: OutboxSummary? = nil,
+                items: [KioskStore.ItemDetail]? = nil, count: Int? = nil) {
         self.ok = ok
         self.error = error
         self.message = message
         self.status = status
         self.devices = devices
         self.metrics = metrics
+        self.queue = queue
+        self.items = items
+        self.count = count
     }
 }
 

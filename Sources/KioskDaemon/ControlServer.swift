@@ -16,11 +16,15 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
     static let maximumLineLength = 64 * 1024
 
     let policy: OperatorPolicy
+    /// Asks the pickup sync for a round now (`queue-flush`); nil without a platform.
+    let platformSync: (@Sendable () -> Void)?
 
-    public init(path: String, runtime: KioskRuntime, operatorGroup: String, logger: Logger) {
+    public init(path: String, runtime: KioskRuntime, operatorGroup: String, platformSync: (@Sendable () -> Void)? = nil,
+                logger: Logger) {
         self.path = path
         self.runtime = runtime
         self.logger = logger
+        self.platformSync = platformSync
         policy = OperatorPolicy(groupName: operatorGroup)
     }
 
@@ -138,8 +142,13 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
             }
         case "metrics":
             return ControlResponse(ok: true, metrics: await runtime.metricsText())
+        case let command where Self.queueCommands.contains(command):
+            return answerQueue(request)
         case "sim":
             guard let simulator = runtime.simulator else { return ControlResponse(ok: false, error: SimulatorError.notADemo.description) }
+            if request.action == "enqueue" {
+                return simulateEnqueue(count: request.count ?? 1)
+            }
             if request.action == "hang" && request.device == "session-loop" {
                 runtime.send(.hangLoopForTest)
                 return ControlResponse(ok: true, message: "the session loop will hang")
@@ -152,7 +161,7 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
             case .failure(let error): return ControlResponse(ok: false, error: error.description)
             }
         default:
-            return ControlResponse(ok: false, error: "unknown command \"\(request.command)\"; use status, devices, device-test, device-reset, pause, resume, reload, metrics, sim or console")
+            return ControlResponse(ok: false, error: "unknown command \"\(request.command)\"; use status, devices, device-test, device-reset, pause, resume, reload, metrics, queue, queue-list, queue-retry, queue-export, queue-flush, sim or console")
         }
     }
 

@@ -24,6 +24,8 @@ public struct KioskApp: Sendable {
 
     public let runtime: KioskRuntime
     public let controlServer: ControlServer
+    /// The uploader and the pickup sync; nil when no platform is configured.
+    public let platform: PlatformServices?
     let notifier: SystemdNotifier
     let options: Options
     let logger: Logger
@@ -50,11 +52,26 @@ public struct KioskApp: Sendable {
         let simulator = Simulator(devices: devices, sampleCode: sampleCode)
         let manager = DeviceManager(devices: devices, logger: logger)
         notifier = SystemdNotifier()
+        let link = PlatformLink(configuration.platform.url == nil ? .notConfigured : .unknown)
+        let metrics = KioskMetrics()
+        platform = try PlatformServices.make(configuration: configuration, store: store, link: link, openSealed: nil,
+                                             metrics: metrics, logger: logger)
         runtime = KioskRuntime(configuration: configuration, content: checked.content, store: store, devices: manager,
-                               simulator: simulator.isEmpty ? nil : simulator, notifier: notifier, logger: logger)
+                               simulator: simulator.isEmpty ? nil : simulator, notifier: notifier, metrics: metrics,
+                               platformLink: link, logger: logger)
+        link.observe { [runtime] state in
+            switch state {
+            case .online: runtime.send(.connectivity(true))
+            case .offline: runtime.send(.connectivity(false))
+            case .unknown, .notConfigured: runtime.send(.connectivity(nil))
+            }
+        }
         let socket = options.socketPath ?? configuration.socketPath ?? ControlSocket.pathToListen()
+        var platformSync: (@Sendable () -> Void)?
+        if let sync = platform?.sync { platformSync = { sync.wake() } }
         controlServer = ControlServer(path: socket, runtime: runtime,
-                                      operatorGroup: options.operatorGroup ?? configuration.operatorGroup, logger: logger)
+                                      operatorGroup: options.operatorGroup ?? configuration.operatorGroup,
+                                      platformSync: platformSync, logger: logger)
         self.options = options
         self.logger = logger
     }
@@ -66,6 +83,9 @@ public struct KioskApp: Sendable {
             .init(service: runtime), .init(service: controlServer),
             .init(service: WatchdogService(runtime: runtime, notifier: notifier, logger: logger)),
         ]
+        if let platform {
+            services.insert(contentsOf: platform.services, at: 0)
+        }
         if let listen = runtime.configuration.metricsListen {
             // A taken port costs the endpoint (logged), never the kiosk.
             services.append(.init(service: MetricsHTTPServer(host: listen.host, port: listen.port, metrics: runtime.metrics,

@@ -37,11 +37,16 @@ public struct KioskConfiguration: Sendable {
     public var operatorGroup = "kiosk-operators"
     /// Where to serve Prometheus metrics over HTTP, if anywhere (loopback only).
     public var metricsListen: (host: String, port: Int)?
+    /// The platform the outbox uploads to and the pickup manifest comes from.
+    public var platform = PlatformConfiguration()
+    /// Sealing of personal data at rest.
+    public var sealing = SealingConfiguration()
     /// How paths in problems are written.
     public var displayPath: String
 
     static let fields: Set<String> = ["kiosk", "content", "catalog", "state", "socket", "language", "session",
-                                      "screen", "holder-key-salt", "devices", "demo", "control", "metrics"]
+                                      "screen", "holder-key-salt", "devices", "demo", "control", "metrics",
+                                      "platform", "sealing"]
 
     /// Reads and checks a configuration file. Problems name the file, line and field.
     public static func load(path: String) throws(ConfigProblems) -> KioskConfiguration {
@@ -109,6 +114,8 @@ public struct KioskConfiguration: Sendable {
                 }
             }
         }
+        if let platform = root.optional("platform") { configuration.platform.read(platform, resolve: resolve) }
+        if let sealing = root.optional("sealing") { configuration.sealing.read(sealing, resolve: resolve) }
         if let demo = root.optional("demo") {
             demo.rejectUnknownKeys(["pickups"])
             if let text = demo.optional("pickups")?.nonEmptyString() { configuration.demoPickups = resolve(text) }

@@ -18,7 +18,9 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     public let devices: DeviceManager
     public let screen = ScreenHub()
     public let simulator: Simulator?
-    public let metrics = KioskMetrics()
+    public let metrics: KioskMetrics
+    /// Whether the platform answers, as the uploader and the pickup sync last found it.
+    public let platformLink: PlatformLink
     let notifier: SystemdNotifier
     let logger: Logger
     let keys: HolderKeys
@@ -44,8 +46,11 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
 
     public init(configuration: KioskConfiguration, content: KioskContent, store: KioskStore,
                 devices: DeviceManager, simulator: Simulator?, notifier: SystemdNotifier = SystemdNotifier(),
+                metrics: KioskMetrics = KioskMetrics(), platformLink: PlatformLink = PlatformLink(.notConfigured),
                 logger: Logger) {
+        self.metrics = metrics
         self.notifier = notifier
+        self.platformLink = platformLink
         self.configuration = configuration
         self.content = content
         self.store = store
@@ -123,6 +128,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
                     } else {
                         pendingContent = content
                     }
+                case .connectivity(let online):
+                    events.append(.connectivity(online))
                 case .hangLoopForTest:
                     logger.critical("the session loop hangs on request (test)")
                     sleep(3600)
@@ -226,22 +233,32 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         snapshot.withLock { $0.visits = count }
     }
 
+    /// The queue's counts, for `kioskctl status` and `kioskctl queue`; zeros (logged) if they cannot be read.
+    public func queueSummary() -> OutboxSummary {
+        do {
+            let counts = try store.counts()
+            return OutboxSummary(pending: counts[.pending], inFlight: counts[.inFlight], delivered: counts[.delivered],
+                                 retry: counts[.retry], dead: counts[.dead], oldestPendingAgeSeconds: counts.oldestPendingAge)
+        } catch {
+            logger.error("cannot count the outbox", metadata: ["error": "\(error)"])
+            return OutboxSummary(pending: 0, inFlight: 0, delivered: 0, retry: 0, dead: 0)
+        }
+    }
+
     /// What `kioskctl status` reports.
     public func status() async -> KioskStatus {
         let state = snapshot.withLock { $0 }
         let deviceList = await devices.snapshot()
-        var outbox = OutboxSummary(pending: 0, inFlight: 0, delivered: 0, retry: 0, dead: 0)
-        do {
-            let counts = try store.counts()
-            outbox = OutboxSummary(pending: counts[.pending], inFlight: counts[.inFlight], delivered: counts[.delivered],
-                                   retry: counts[.retry], dead: counts[.dead], oldestPendingAgeSeconds: counts.oldestPendingAge)
-        } catch {
-            logger.error("cannot count the outbox", metadata: ["error": "\(error)"])
+        let outbox = queueSummary()
+        var alerts: [AlertRecord] = []
+        do { alerts = try store.openAlerts() } catch {
+            logger.error("cannot read the operator alerts", metadata: ["error": "\(error)"])
         }
         let elapsed = ContinuousClock.now - started
         return KioskStatus(kioskID: configuration.kioskID, version: KioskVersion.current,
                            state: state.outOfService ? "paused" : state.idle ? "idle" : "serving", flow: state.position.flow, step: state.position.step,
                            language: state.language.rawValue, online: state.online,
+                           platform: platformLink.current, alerts: alerts,
                            uptimeSeconds: Int(elapsed.components.seconds), visits: state.visits,
                            devices: deviceList, outbox: outbox)
     }

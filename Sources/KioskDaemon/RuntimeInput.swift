@@ -1,5 +1,6 @@
 import DeviceKit
 import Flows
+import Outbox
 
 /// Everything the kiosk's one session loop reacts to. Producers on any thread send these; the loop
 /// takes them one at a time, so the session needs no locks.
@@ -16,6 +17,8 @@ public enum RuntimeInput: Sendable {
     case pause(Bool)
     /// New flows and texts, checked; applied at once when nobody is served, else when the visit ends.
     case reload(KioskContent)
+    /// The platform link changed: true online, false offline, nil unknown or not configured.
+    case connectivity(Bool?)
     /// Demo only: blocks the loop's thread, so tests can watch the watchdog's pings stop.
     case hangLoopForTest
 }
@@ -30,6 +33,10 @@ public struct KioskStatus: Sendable, Codable, Equatable {
     public var step: String
     public var language: String
     public var online: Bool?
+    /// The platform link: online, offline, unknown or not-configured, and why when offline.
+    public var platform: PlatformLinkState
+    /// Problems for an operator that no device reports: conflicts, queue over its cap, token refused.
+    public var alerts: [AlertRecord]
     public var uptimeSeconds: Int
     public var visits: Int
     public var devices: [DeviceSnapshot]

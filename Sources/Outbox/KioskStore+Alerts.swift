@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Something an operator must look at that no device reports, kept until it is cleared.
-public struct OperatorAlert: Sendable, Codable, Equatable {
+public struct AlertRecord: Sendable, Codable, Equatable {
     /// What kind of problem, e.g. `pickup-conflict`, `queue-over-cap`, `platform-refuses-token`.
     public var code: String
     /// What it is about (a pickup id), or empty.
@@ -51,12 +51,12 @@ extension KioskStore {
     }
 
     /// The open alerts, oldest first.
-    public func openAlerts() throws(StoreError) -> [OperatorAlert] {
+    public func openAlerts() throws(StoreError) -> [AlertRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT code, subject, detail, raised_at FROM operator_alert WHERE cleared_at IS NULL ORDER BY id
                 """).map { row in
-                OperatorAlert(code: row["code"], subject: row["subject"], detail: row["detail"],
+                AlertRecord(code: row["code"], subject: row["subject"], detail: row["detail"],
                               raisedAt: Date(unixMilliseconds: row["raised_at"]))
             }
         }

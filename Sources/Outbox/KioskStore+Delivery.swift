@@ -230,3 +230,58 @@ extension KioskStore {
         return total
     }
 }
+
+extension KioskStore {
+    /// Wakes the uploader after an operator changed the queue.
+    public func notifyQueuedForOperator() { notifyQueued() }
+
+    /// Makes every item waiting to retry due now (an operator's `kioskctl queue flush`).
+    @discardableResult
+    public func makeRetriesDue(now: Date = .now) throws(StoreError) -> Int {
+        let count = try write { db in
+            try db.execute(sql: "UPDATE outbox_item SET next_attempt_at = ? WHERE state = 'retry'",
+                           arguments: [now.unixMilliseconds])
+            return db.changesCount
+        }
+        notifyQueued()
+        return count
+    }
+
+    /// An item as operators see it in `kioskctl queue list` and `queue export`.
+    public struct ItemDetail: Sendable, Codable, Equatable {
+        public var id: String
+        public var type: String
+        public var state: String
+        public var attempts: Int
+        public var occurredAt: Date
+        public var lastError: String?
+        /// The key id when the payload is sealed; the payload is then base64 of the sealed box.
+        public var sealedWith: String?
+        /// The payload, for exports only: JSON text, or base64 when sealed.
+        public var payload: String?
+    }
+
+    /// Items in one state (or all), oldest first, with their last error; payloads only when asked.
+    public func itemDetails(state: OutboxItemState?, limit: Int, withPayload: Bool) throws(StoreError) -> [ItemDetail] {
+        try read { db in
+            let columns = "id, type, state, attempts, occurred_at, last_error, payload_key_id" + (withPayload ? ", payload" : "")
+            let rows: [Row]
+            if let state {
+                rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM outbox_item WHERE state = ? ORDER BY id LIMIT ?",
+                                        arguments: [state.rawValue, max(0, limit)])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT \(columns) FROM outbox_item ORDER BY id LIMIT ?", arguments: [max(0, limit)])
+            }
+            return rows.map { row in
+                let keyID: String? = row["payload_key_id"]
+                var payload: String?
+                if withPayload, let data = row["payload"] as Data? {
+                    payload = keyID == nil ? String(decoding: data, as: UTF8.self) : data.base64EncodedString()
+                }
+                return ItemDetail(id: row["id"], type: row["type"], state: row["state"], attempts: row["attempts"],
+                                  occurredAt: Date(unixMilliseconds: row["occurred_at"]), lastError: row["last_error"],
+                                  sealedWith: keyID, payload: payload)
+            }
+        }
+    }
+}

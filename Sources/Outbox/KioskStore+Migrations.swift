@@ -88,6 +88,9 @@ extension KioskStore {
             ALTER TABLE outbox_item ADD COLUMN outcome TEXT;
             CREATE INDEX outbox_item_delivered ON outbox_item(delivered_at) WHERE state = 'delivered';
             CREATE INDEX outbox_item_due ON outbox_item(next_attempt_at) WHERE state = 'retry';
+            -- Where a pickup was collected, as the platform's manifest says; NULL when collected
+            -- here and not yet confirmed, which is how a collection made twice is told apart.
+            ALTER TABLE pickup ADD COLUMN collected_by TEXT;
             -- Small named values that must survive a restart: the pickup-sync cursor.
             CREATE TABLE sync_state (
                 name TEXT NOT NULL PRIMARY KEY,

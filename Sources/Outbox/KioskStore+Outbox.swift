@@ -22,6 +22,7 @@ extension KioskStore {
             try insertItem(db, type: type, payload: payload, occurredAt: occurredAt)
         }
         logger.debug("outbox item queued", metadata: ["id": "\(item.id)", "type": "\(type.rawValue)"])
+        notifyQueued()
         return item
     }
 

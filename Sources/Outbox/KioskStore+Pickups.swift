@@ -123,6 +123,7 @@ extension KioskStore {
             return try insertItem(db, type: type, payload: payload, occurredAt: occurredAt)
         }
         logger.info("pickup collected", metadata: ["pickup": "\(pickupID)", "item": "\(item.id)"])
+        notifyQueued()
         return item
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import Synchronization
 
 /// The kiosk's one SQLite database: the outbox, the pickup cache, cached documents and result
 /// statuses.
@@ -37,6 +38,7 @@ public final class KioskStore: Sendable {
     public let path: String
     let dbQueue: DatabaseQueue
     let logger: Logger
+    private let queuedObservers = Mutex<[@Sendable () -> Void]>([])
 
     /// How long a write waits for a lock held by another connection (an operator's `sqlite3`
     /// shell, a backup) before it fails with ``StoreError/busy(path:)``.
@@ -155,6 +157,15 @@ public final class KioskStore: Sendable {
         } catch {
             throw StoreError.wrap(error, path: path)
         }
+    }
+
+    /// Calls `observer` after every commit that queued an item: the uploader wakes on it.
+    public func observeQueued(_ observer: @escaping @Sendable () -> Void) {
+        queuedObservers.withLock { $0.append(observer) }
+    }
+
+    func notifyQueued() {
+        for observer in queuedObservers.withLock({ $0 }) { observer() }
     }
 
     // MARK: - Access

@@ -18,7 +18,7 @@ struct Kioskctl: ParsableCommand {
         """,
         version: KioskVersion.current,
         subcommands: [Status.self, Devices.self, DeviceCommand.self, Pause.self, Resume.self, Reload.self,
-                      ConfigCommand.self, Metrics.self, Version.self, Console.self, Sim.self])
+                      QueueCommand.self, ConfigCommand.self, Metrics.self, Version.self, Console.self, Sim.self])
 }
 
 struct Connection: ParsableArguments {
@@ -217,7 +217,7 @@ enum StatusTable {
         var lines = [
             "kiosk     \(status.kioskID)  (kioskd \(status.version), up \(status.uptimeSeconds)s)",
             "state     \(status.state)  flow \(status.flow)  step \(status.step)  language \(status.language)",
-            "network   \(status.online.map { $0 ? "online" : "offline" } ?? "unknown")",
+            "platform  \(PlatformText.describe(status.platform))",
             "visits    \(status.visits) finished since start",
             "outbox    pending \(status.outbox.pending)  in-flight \(status.outbox.inFlight)  retry \(status.outbox.retry)  dead \(status.outbox.dead)  delivered \(status.outbox.delivered)"
                 + (status.outbox.oldestPendingAgeSeconds.map { String(format: "  oldest %.0fs", $0) } ?? ""),
@@ -229,6 +229,12 @@ enum StatusTable {
              device.health.reason ?? "-", device.health.action.rawValue]
         }
         lines.append(table(header, rows))
+        if !status.alerts.isEmpty {
+            lines.append("")
+            lines.append(table(["ALERT", "SUBJECT", "SINCE", "WHAT TO DO"], status.alerts.map { alert in
+                [alert.code, alert.subject.isEmpty ? "-" : alert.subject, PlatformText.time(alert.raisedAt), alert.detail]
+            }))
+        }
         return lines.joined(separator: "\n")
     }
 }
@@ -270,7 +276,8 @@ struct Console: ParsableCommand {
 struct Sim: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive the simulated devices of a demo kiosk, to play a citizen or a fault from a script.",
-        subcommands: [InsertCard.self, RemoveCard.self, FailNextRead.self, Scan.self, Printer.self, FeedPage.self, Hang.self])
+        subcommands: [InsertCard.self, RemoveCard.self, FailNextRead.self, Scan.self, Printer.self, FeedPage.self, Hang.self,
+                      Enqueue.self])
 
     static func perform(_ connection: Connection, _ request: ControlRequest) throws {
         let response = try connection.send(request)
@@ -352,6 +359,18 @@ struct Sim: ParsableCommand {
         @OptionGroup var connection: Connection
         @Argument(help: "A device id, or session-loop.") var target: String
         func run() throws { try Sim.perform(connection, ControlRequest(command: "sim", device: target, action: "hang")) }
+    }
+
+    struct Enqueue: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue test items for the platform, each in its own durable transaction (chaos tests, benchmarks).")
+        @OptionGroup var connection: Connection
+        @Argument(help: "How many items (at most 10,000 per call).") var count: Int = 1
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+        func run() throws {
+            let response = try connection.send(ControlRequest(command: "sim", action: "enqueue", count: count))
+            try report(response, json: json)
+        }
     }
 
     struct FeedPage: ParsableCommand {
