@@ -98,7 +98,9 @@ let package = Package(
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
-            "Outbox", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            "Outbox", "PlatformStandIn",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .testTarget(name: "PlatformStandInTests", dependencies: [
             "PlatformStandIn", "Outbox",
@@ -116,6 +118,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "Outbox"], swiftSettings: strict),
     ]
 )

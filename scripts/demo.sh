@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the demo kiosk in the foreground: `kioskd --demo` draws the kiosk's screen on this terminal
-# and reads keys and mouse taps from it.
+# and reads keys and mouse taps from it, and uploads to the platform stand-in (`kiosk-platform`),
+# started here on a free loopback port with the demo's pickups and stopped when the kiosk stops.
 #   scripts/demo.sh --check-terminal   only check that stdin and stdout are a terminal
 #   scripts/demo.sh [ARG...]           run .build/release/kioskd --demo ARG...
 set -euo pipefail
@@ -29,9 +30,40 @@ if [ "${1:-}" = "--check-terminal" ]; then
     exit 0
 fi
 
-binary=.build/release/kioskd
-if [ ! -x "$binary" ]; then
-    echo "error: $binary is missing: run 'make build' (or 'make demo') first." >&2
+kioskd=.build/release/kioskd
+platform=.build/release/kiosk-platform
+for binary in "$kioskd" "$platform"; do
+    if [ ! -x "$binary" ]; then
+        echo "error: $binary is missing: run 'make build' (or 'make demo') first." >&2
+        exit 1
+    fi
+done
+
+# The stand-in: tokens made up for this run, its data in a folder removed at exit.
+work=$(mktemp -d /tmp/kiosk-demo-platform.XXXXXX)
+trap 'kill "$platform_pid" 2>/dev/null; wait "$platform_pid" 2>/dev/null; rm -rf "$work"' EXIT
+umask 077
+head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/kiosk-token"
+head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$work/admin-token"
+salt=$(sed -n 's/^holder-key-salt: *//p' Kiosk/kiosk.yaml)
+"$platform" serve --listen 127.0.0.1:0 --data "$work/data" --kiosk "HK-DEMO-01=$work/kiosk-token" \
+    --admin-token-file "$work/admin-token" --seed-demo Kiosk/demo --salt "$salt" \
+    > "$work/listening" 2> "$work/platform.log" &
+platform_pid=$!
+url=""
+for _ in $(seq 1 100); do
+    url=$(sed -n 's/^listening on //p' "$work/listening")
+    [ -n "$url" ] && break
+    if ! kill -0 "$platform_pid" 2>/dev/null; then
+        echo "error: the platform stand-in did not start:" >&2
+        cat "$work/platform.log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+if [ -z "$url" ]; then
+    echo "error: the platform stand-in did not say where it listens" >&2
     exit 1
 fi
-exec "$binary" --demo "$@"
+echo "platform stand-in at $url (admin token in $work/admin-token while the demo runs)" >&2
+"$kioskd" --demo --platform "$url" --platform-token-file "$work/kiosk-token" "$@"

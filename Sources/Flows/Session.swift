@@ -16,6 +16,10 @@ public struct Session: Sendable {
     public private(set) var paused = false
 
     var context = Context()
+
+    /// The identity document presented in this visit, if any: for the record of who collected
+    /// or submitted, which the outbox seals. Wiped with the visit.
+    public var presentedIdentity: Identity? { context.identity }
     var step = StepState()
     var stack: [(Position, StepState)] = []
     var health: [DeviceRole: DeviceHealth] = [:]

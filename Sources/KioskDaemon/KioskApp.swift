@@ -42,7 +42,7 @@ public struct KioskApp: Sendable {
         let databasePath = options.databasePath ?? configuration.databasePath
         try FileManager.default.createDirectory(atPath: (databasePath as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        let store = try KioskStore(path: databasePath, logger: logger)
+        let store = try KioskStore(path: databasePath, logger: logger, sealer: try Self.sealer(configuration.sealing, logger: logger))
         var sampleCode = "00000000"
         if let demoFile = configuration.demoPickups, options.demo {
             let data = try DemoData.load(demoFile, keys: HolderKeys(salt: configuration.holderKeySalt))
@@ -54,7 +54,7 @@ public struct KioskApp: Sendable {
         notifier = SystemdNotifier()
         let link = PlatformLink(configuration.platform.url == nil ? .notConfigured : .unknown)
         let metrics = KioskMetrics()
-        platform = try PlatformServices.make(configuration: configuration, store: store, link: link, openSealed: nil,
+        platform = try PlatformServices.make(configuration: configuration, store: store, link: link,
                                              metrics: metrics, logger: logger)
         runtime = KioskRuntime(configuration: configuration, content: checked.content, store: store, devices: manager,
                                simulator: simulator.isEmpty ? nil : simulator, notifier: notifier, metrics: metrics,
@@ -74,6 +74,27 @@ public struct KioskApp: Sendable {
                                       platformSync: platformSync, logger: logger)
         self.options = options
         self.logger = logger
+    }
+
+    /// The sealer for personal payloads: from the `sealing-key` credential or the configured file.
+    /// Without a key the kiosk refuses to start when sealing is required, and otherwise keeps
+    /// payloads in the clear and says so.
+    static func sealer(_ sealing: SealingConfiguration, logger: Logger,
+                       environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Sealer? {
+        do {
+            let keyring = try SealingKeyring.load(environment: environment, keyFile: sealing.keyFile)
+            logger.info("personal data is sealed at rest", metadata: ["keys": "\(keyring.keyIds.count)", "current": "\(keyring.currentKeyId)"])
+            return Sealer(keyring: keyring)
+        } catch {
+            if sealing.required {
+                throw SealingRequired(reason: error.description)
+            }
+            if case .noKey = error {
+                logger.warning("no sealing key: personal data in the queue is kept in the clear; set sealing.required and provide the sealing-key credential on a real kiosk")
+                return nil
+            }
+            throw SealingRequired(reason: error.description)
+        }
     }
 
     /// Runs until SIGTERM (or, with a console, until the viewer detaches). Shutdown is graceful and
@@ -105,5 +126,13 @@ public struct KioskApp: Sendable {
         try await ServiceGroup(configuration: configuration).run()
         try? runtime.store.close()
         logger.info("kioskd stopped")
+    }
+}
+
+/// Sealing is required (or a key is configured) but the key cannot be used.
+struct SealingRequired: Error, CustomStringConvertible {
+    var reason: String
+    var description: String {
+        "personal data must be sealed at rest and no usable sealing key was found: \(reason)"
     }
 }

@@ -29,7 +29,8 @@ extension KioskRuntime {
                 self.send(.answer(.printFinished(outcome), visit: visit))
             }
         case .recordCollection(let pickup, let flow):
-            let payload = CollectionPayload(pickupId: pickup.id, kioskId: configuration.kioskID, flow: flow)
+            let payload = CollectionPayload(pickupId: pickup.id, kioskId: configuration.kioskID, flow: flow,
+                                            collector: session.presentedIdentity.map(CitizenRecord.init))
             do {
                 let data = try KioskStore.makePayloadEncoder().encode(payload)
                 try store.recordCollection(pickupID: pickup.id, payload: data)
@@ -71,7 +72,8 @@ extension KioskRuntime {
             let reference = Self.makeReference(kioskID: configuration.kioskID)
             enqueue(.submission, SubmissionPayload(kioskId: configuration.kioskID, reference: reference,
                                                    serviceId: submission.serviceID, pages: submission.pages,
-                                                   identified: submission.identified))
+                                                   identified: submission.identified,
+                                                   applicant: session.presentedIdentity.map(CitizenRecord.init)))
             send(.answer(.submitted(reference: reference), visit: visit))
         case .alertOperator(let alert):
             logger.error("operator alert", metadata: ["code": "\(alert.code)", "detail": "\(alert.detail)"])
@@ -162,10 +164,26 @@ extension KioskRuntime {
 }
 
 // Outbox payloads. None carries personal data: the platform knows the holder from the pickup.
+/// Who collected or applied, as the department's records need it. Personal data: the outbox seals
+/// these payloads when a sealing key is configured.
+struct CitizenRecord: Codable, Sendable {
+    var kind: String
+    var number: String
+    var name: String
+
+    init(_ identity: Identity) {
+        kind = identity.kind.rawValue
+        number = identity.number
+        name = identity.name
+    }
+}
+
 struct CollectionPayload: Codable, Sendable {
     var pickupId: String
     var kioskId: String
     var flow: String
+    /// The document presented, when the citizen identified with one (not with a pickup code alone).
+    var collector: CitizenRecord?
 }
 
 struct RatingPayload: Codable, Sendable {
@@ -190,6 +208,7 @@ struct SubmissionPayload: Codable, Sendable {
     var serviceId: String
     var pages: Int
     var identified: Bool
+    var applicant: CitizenRecord?
 }
 
 struct AlertPayload: Codable, Sendable {

@@ -13,7 +13,7 @@ public struct PlatformServices: Sendable {
 
     /// Builds them, reading the kiosk's token. Throws a message an administrator can act on.
     public static func make(
-        configuration: KioskConfiguration, store: KioskStore, link: PlatformLink, openSealed: PayloadOpener?,
+        configuration: KioskConfiguration, store: KioskStore, link: PlatformLink,
         metrics: KioskMetrics, logger: Logger,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> PlatformServices? {
@@ -23,7 +23,7 @@ public struct PlatformServices: Sendable {
         let client = PlatformClient(endpoint: PlatformEndpoint(
             baseURL: url, kioskID: configuration.kioskID, token: token, requestTimeout: platform.requestTimeout))
         let uploader = Uploader(
-            store: store, client: client, link: link, settings: platform.uploader, openSealed: openSealed,
+            store: store, client: client, link: link, settings: platform.uploader,
             logger: logger, report: { report in
                 metrics.uploadFinished(seconds: report.seconds, outcome: report.outcome)
             })

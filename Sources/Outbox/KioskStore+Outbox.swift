@@ -47,7 +47,7 @@ extension KioskStore {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            try container.encode(PlatformAPI.timestamp(date))
         }
         return encoder
     }
@@ -108,17 +108,37 @@ extension KioskStore {
 
     /// Inserts a pending item in the caller's transaction, so that it commits or rolls back with
     /// the local change it reports.
+    ///
+    /// A payload of a type that carries personal data is sealed first when the store has a
+    /// sealer (DESIGN decision 7): the file then never holds it in the clear. The returned item
+    /// holds the payload as the caller gave it.
     func insertItem(_ db: Database, type: OutboxItemType, payload: Data, occurredAt: Date) throws -> OutboxItem {
         let item = OutboxItem(
             id: UUID.v7().uuidString.lowercased(), type: type, occurredAt: occurredAt, payload: payload)
+        var stored = payload
+        var keyID: String?
+        if type.carriesPersonalData, let sealer {
+            let sealed = try sealer.seal(payload, context: item.sealingContext)
+            stored = sealed.box
+            keyID = sealed.keyId
+        }
         try db.execute(sql: """
-            INSERT INTO outbox_item (id, type, occurred_at, payload, state, attempts, created_at)
-            VALUES (?, ?, ?, ?, 'pending', 0, ?)
+            INSERT INTO outbox_item (id, type, occurred_at, payload, payload_key_id, state, attempts, created_at)
+            VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)
             """, arguments: [
-                item.id, item.type.rawValue, item.occurredAt.unixMilliseconds, item.payload,
+                item.id, item.type.rawValue, item.occurredAt.unixMilliseconds, stored, keyID,
                 Date.now.unixMilliseconds,
             ])
         return item
+    }
+
+    /// Opens a payload read back from the file: sealed ones with the store's sealer.
+    ///
+    /// - throws: ``SealingError`` when the key is missing or does not open it; never garbage.
+    public func openPayload(_ stored: Data, keyID: String?, item: OutboxItem) throws(SealingError) -> Data {
+        guard let keyID else { return stored }
+        guard let sealer else { throw .unknownKey(keyId: keyID, keyring: "no keyring (sealing is not configured)") }
+        return try sealer.open(stored, keyId: keyID, context: item.sealingContext)
     }
 }
 

@@ -38,6 +38,9 @@ public final class KioskStore: Sendable {
     public let path: String
     let dbQueue: DatabaseQueue
     let logger: Logger
+    /// Seals the payloads of item types that carry personal data; nil keeps them in the clear
+    /// (the demo, or a kiosk whose configuration does not require sealing).
+    public let sealer: Sealer?
     private let queuedObservers = Mutex<[@Sendable () -> Void]>([])
 
     /// How long a write waits for a lock held by another connection (an operator's `sqlite3`
@@ -52,11 +55,13 @@ public final class KioskStore: Sendable {
     ///   - path: The database file. Its folder must exist; SQLite creates `PATH-wal` and
     ///     `PATH-shm` beside it.
     ///   - logger: Where the store reports opening, migrations and damaged documents.
+    ///   - sealer: Seals payloads with personal data (``OutboxItemType/carriesPersonalData``).
     /// - throws: ``StoreError`` when the file cannot be opened or written, when WAL mode or
     ///   `synchronous = FULL` do not hold, or when a migration fails.
-    public init(path: String, logger: Logger) throws(StoreError) {
+    public init(path: String, logger: Logger, sealer: Sealer? = nil) throws(StoreError) {
         self.path = path
         self.logger = logger
+        self.sealer = sealer
 
         var configuration = Configuration()
         configuration.label = "kiosk.store"

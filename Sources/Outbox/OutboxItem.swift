@@ -14,6 +14,17 @@ public enum OutboxItemType: String, Codable, Sendable, CaseIterable {
     case deviceAlert = "device-alert"
     /// Any other device event worth keeping (claimed, reset, self-test).
     case deviceEvent = "device-event"
+    /// An operator's action through the remote window or the control socket, for the record.
+    case audit
+
+    /// Whether payloads of this type name a citizen (ID number, name, scanned pages), and so are
+    /// sealed at rest when a sealing key is configured.
+    public var carriesPersonalData: Bool {
+        switch self {
+        case .collection, .submission, .assistRequest, .audit: true
+        case .rating, .deviceAlert, .deviceEvent: false
+        }
+    }
 }
 
 /// Where an outbox item is on its way to the platform (DESIGN decision 6).
@@ -43,6 +54,9 @@ public struct OutboxItem: Sendable, Codable, Equatable, Identifiable {
     public var state: OutboxItemState
     /// Upload attempts so far.
     public var attempts: Int
+
+    /// The associated data a sealed payload is bound to, so it cannot be moved to another item.
+    public var sealingContext: String { "\(id)|\(type.rawValue)" }
 
     /// Creates an item value; `occurredAt` is rounded down to the millisecond, as the store keeps it.
     public init(

@@ -154,8 +154,19 @@ public enum PlatformAPI {
     }
 
     /// Formats a time the way the API writes it: ISO 8601, UTC, milliseconds.
+    ///
+    /// Written from the whole milliseconds the store keeps: Foundation's fractional-second
+    /// formatting truncates the binary fraction, so `.123` could come out as `.122`.
     public static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let milliseconds = date.unixMilliseconds
+        var seconds = milliseconds / 1000, fraction = milliseconds % 1000
+        if fraction < 0 {
+            seconds -= 1
+            fraction += 1000
+        }
+        let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(Date.ISO8601FormatStyle())
+        let digits = String(fraction)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     /// Encodes with ISO 8601 dates in UTC with milliseconds, keys sorted.

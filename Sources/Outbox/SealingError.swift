@@ -72,7 +72,7 @@ public enum SealingError: Error, Sendable, Equatable, CustomStringConvertible, L
             let credential = credentialPath.map { "the systemd credential \($0) (not there)" }
                 ?? "the systemd credential '\(name)' (CREDENTIALS_DIRECTORY is not set: kioskd was not started by systemd with LoadCredentialEncrypted=\(name):...)"
             let file = keyFile.map { "the key file \($0) (not there)" } ?? "a key file (none is configured)"
-            return "no sealing key found: looked for \(credential) and \(file). Create a key with `head -c 32 /dev/urandom > KEY && chmod 600 KEY` and wrap it with `systemd-creds encrypt --name=\(name) KEY ...`, or point the kiosk's key file setting at it."
+            return "no sealing key found: looked for \(credential) and \(file). Create a key with `(umask 077; head -c 32 /dev/urandom > KEY)` and either wrap it with `systemd-creds encrypt --name=\(name) KEY /etc/credstore.encrypted/\(name)` for the unit's LoadCredentialEncrypted=, or point the kiosk's key file setting at it."
         case let .keyFileUnreadable(path, reason):
             return "the sealing key file \(path) cannot be read: \(reason). Check that it belongs to the kiosk's user and that its folder may be entered."
         case let .keyFileNotRegular(path, kind):

@@ -25,8 +25,8 @@ struct SealingSystemError: Error {
 /// value goes away.
 ///
 /// The sealing code works on POSIX descriptors rather than `FileHandle` so that it controls the
-/// flags (`O_CLOEXEC`, `O_NOFOLLOW`-free `fstat` on the opened file, `O_EXCL` with mode 0600 for
-/// plaintext it writes) and sees `errno` for its messages.
+/// flags (`O_CLOEXEC`; `O_EXCL` with mode 0600 for files it writes), checks the file it opened
+/// with `fstat`, and sees `errno` for its messages.
 final class SealingFile {
     let path: String
     private var descriptor: Int32

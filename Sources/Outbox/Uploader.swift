@@ -39,9 +39,6 @@ public struct UploadReport: Sendable, Equatable {
     public var seconds: Double
 }
 
-/// Opens a sealed payload for sending; throws a clear error when it cannot.
-public typealias PayloadOpener = @Sendable (_ sealed: Data, _ keyID: String, _ item: OutboxItem) throws -> Data
-
 /// Sends outbox items to the platform, at least once each, until they are delivered or dead
 /// (DESIGN decision 6).
 ///
@@ -63,20 +60,18 @@ public final class Uploader: Sendable {
     private let client: PlatformClient
     private let link: PlatformLink
     private let settings: UploaderSettings
-    private let openSealed: PayloadOpener?
     private let report: (@Sendable (UploadReport) -> Void)?
     private let logger: Logger
     private let signal = WakeSignal()
 
     public init(
         store: KioskStore, client: PlatformClient, link: PlatformLink, settings: UploaderSettings,
-        openSealed: PayloadOpener?, logger: Logger, report: (@Sendable (UploadReport) -> Void)? = nil
+        logger: Logger, report: (@Sendable (UploadReport) -> Void)? = nil
     ) {
         self.store = store
         self.client = client
         self.link = link
         self.settings = settings
-        self.openSealed = openSealed
         self.logger = logger
         self.report = report
     }
@@ -147,14 +142,8 @@ public final class Uploader: Sendable {
         var items: [OutboxItem] = []
         var payloads: [Data] = []
         for entry in leased {
-            guard let keyID = entry.keyID else {
-                items.append(entry.item)
-                payloads.append(entry.item.payload)
-                continue
-            }
             do {
-                guard let openSealed else { throw SealedPayloadUnavailable(keyID: keyID) }
-                payloads.append(try openSealed(entry.item.payload, keyID, entry.item))
+                payloads.append(try store.openPayload(entry.item.payload, keyID: entry.keyID, item: entry.item))
                 items.append(entry.item)
             } catch {
                 // Sending cannot help; an operator fixes the key and runs `kioskctl queue retry`.
@@ -317,13 +306,5 @@ public final class Uploader: Sendable {
         }
         body.append(contentsOf: "]}".utf8)
         return body
-    }
-}
-
-/// A sealed item met an uploader that has no sealing keys.
-struct SealedPayloadUnavailable: Error, CustomStringConvertible {
-    var keyID: String
-    var description: String {
-        "the item is sealed with key \(keyID), but no sealing key is configured: set sealing.key-file or the sealing-key credential"
     }
 }

@@ -54,7 +54,7 @@ struct AdminRoutes: Sendable {
             guard !body.by.isEmpty else { throw ProblemError(.badRequest, "bad collection", detail: "by must name where") }
             do {
                 return Response.json(try await server.collectElsewhere(pickupID: id, by: body.by, at: body.at ?? Date()))
-            } catch .unknownPickup {
+            } catch StandInError.unknownPickup {
                 throw unknownPickup(id)
             }
         }
@@ -62,7 +62,7 @@ struct AdminRoutes: Sendable {
             let id = try context.parameters.require("id")
             do {
                 return Response.json(try await server.withdraw(pickupID: id))
-            } catch .unknownPickup {
+            } catch StandInError.unknownPickup {
                 throw unknownPickup(id)
             }
         }
@@ -73,7 +73,7 @@ struct AdminRoutes: Sendable {
             do {
                 let stored = try await server.storeDocument(bytes, contentType: contentType, expectedDigest: digest)
                 return Response.json(["sha256": stored.digest], status: stored.created ? .created : .ok)
-            } catch .digestMismatch(_, let actual) {
+            } catch StandInError.digestMismatch(_, let actual) {
                 throw ProblemError(.badRequest, "digest mismatch", detail: "the bytes hash to \(actual)")
             }
         }

@@ -48,7 +48,7 @@ struct AttachmentsRoute: Sendable {
             try await fileIO.writeFile(contents: body, path: partial.path, context: context)
         } catch {
             try? FileManager.default.removeItem(at: partial)
-            if error is BodyTooLarge { throw tooLarge }
+            if digest.exceededLimit { throw tooLarge }
             throw error
         }
         let actual = digest.finalize()

@@ -38,6 +38,7 @@ final class RunningDigest: Sendable {
     private struct State {
         var hasher = SHA256()
         var count = 0
+        var exceeded = false
     }
 
     private let state = Mutex(State())
@@ -45,10 +46,17 @@ final class RunningDigest: Sendable {
     /// Bytes hashed so far.
     var byteCount: Int { state.withLock { $0.count } }
 
+    /// Whether more bytes came than the limit allowed. Checked after the write, because the
+    /// file writer wraps the sequence's error in its own.
+    var exceededLimit: Bool { state.withLock { $0.exceeded } }
+
     func add(_ buffer: ByteBuffer, limit: Int) throws {
         try state.withLock { state in
             state.count += buffer.readableBytes
-            guard state.count <= limit else { throw BodyTooLarge() }
+            guard state.count <= limit else {
+                state.exceeded = true
+                throw BodyTooLarge()
+            }
             buffer.withUnsafeReadableBytes { state.hasher.update(bufferPointer: $0) }
         }
     }

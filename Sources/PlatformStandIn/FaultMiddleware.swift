@@ -12,10 +12,12 @@ import NIOCore
 ///
 /// Hummingbird writes whatever a responder returns, and turns every error into a 500, so neither
 /// returning nor throwing loses an answer. The channel does: ``StandInContext`` keeps
-/// `ApplicationRequestContextSource.channel`, and closing it (`close(mode: .all)`) resets the
-/// connection. Hummingbird's `HTTPChannelHandler.handleHTTP` then fails to write the response
-/// it is handed, logs that at trace level and ends the connection's task, so nothing reaches
-/// the client — which sees the connection closed before a response, as after a network failure.
+/// `ApplicationRequestContextSource.channel`, and closing it (`close(mode: .all)`) ends the TCP
+/// connection (with a reset when request bytes are still unread). Hummingbird's
+/// `HTTPChannelHandler.handleHTTP` then fails to write the response it is handed, logs that at
+/// trace level and ends the connection's task, so nothing reaches the client, which sees the
+/// connection closed before an answer, as after a network failure. The tests check this with
+/// AsyncHTTPClient (`HTTPClientError.remoteConnectionClosed`).
 struct FaultMiddleware: RouterMiddleware {
     typealias Context = StandInContext
     let injector: FaultInjector

@@ -3,11 +3,11 @@ import Logging
 import Outbox
 import ServiceLifecycle
 
-/// A stand-in running in this process, started by ``StandInServer/start(_:logger:)``: its
-/// address, the admin operations, and ``stop()``.
+/// A stand-in running in this process, started by ``start(_:logger:)``: its address, the admin
+/// operations, and ``stop()``.
 ///
 /// Call ``stop()`` when done; it shuts the server down gracefully and waits for it. Or use
-/// ``StandInServer/withRunning(_:logger:_:)``, which cannot forget to.
+/// ``withRunning(_:logger:isolation:_:)``, which cannot forget to.
 public final class RunningStandIn: Sendable {
     /// The server, for anything not forwarded here.
     public let server: StandInServer
@@ -71,7 +71,7 @@ public final class RunningStandIn: Sendable {
     }
 }
 
-extension StandInServer {
+extension RunningStandIn {
     /// Starts a stand-in in this process and returns once it listens.
     ///
     /// The server runs in its own `ServiceGroup` (without signal handling: the host process owns

@@ -9,8 +9,8 @@ import ServiceLifecycle
 /// and an admin API under `/admin`.
 ///
 /// Run it in a `ServiceGroup` (as `kiosk-platform serve` does, stopping on SIGTERM and SIGINT),
-/// or in-process with ``start(_:logger:)``, which hands back a ``RunningStandIn`` that knows the
-/// bound port. ``run()`` may be called once.
+/// or in-process with ``RunningStandIn/start(_:logger:)``, which hands back a ``RunningStandIn``
+/// that knows the bound port. ``run()`` may be called once.
 ///
 /// The admin operations are also methods here, so in-process callers need no HTTP for them.
 public final class StandInServer: Service, Sendable {
@@ -150,7 +150,7 @@ extension StandInServer {
     @discardableResult
     public func seed(_ seed: DemoSeed) async throws(StandInError) -> Int {
         for document in seed.documents {
-            try await store.storeDocument(document.bytes, contentType: document.contentType)
+            _ = try await store.storeDocument(document.bytes, contentType: document.contentType)
         }
         let inserted = try await store.insertMissingPickups(seed.pickups)
         logger.info("seeded", metadata: ["pickups": "\(seed.pickups.count)", "new": "\(inserted)",

@@ -182,7 +182,7 @@ private struct BatchProcessor {
         case "collected":
             let by: String? = pickup["collected_by"]
             if by == kioskID { return .collected }
-            let at = (pickup["collected_at"] as Int64?).map { Date(unixMilliseconds: $0).platformTimestamp } ?? "an unknown time"
+            let at = (pickup["collected_at"] as Int64?).map { WireTime.format(Date(unixMilliseconds: $0)) } ?? "an unknown time"
             return .conflict("pickup \(pickupID) was already collected by \(by ?? "someone else") at \(at)")
         default:
             return .conflict("pickup \(pickupID) was withdrawn by the issuing department")
@@ -212,12 +212,5 @@ public struct StoredEventList: Codable, Sendable, Equatable {
     public init(events: [StoredEvent]) {
         self.count = events.count
         self.events = events
-    }
-}
-
-extension Date {
-    /// ISO 8601 in UTC with milliseconds, as the API writes times.
-    var platformTimestamp: String {
-        formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -74,7 +74,7 @@ struct Serve: AsyncParsableCommand {
         let server: StandInServer
         do {
             server = try await StandInServer(configuration: configuration, logger: logger)
-        } catch .invalidConfiguration(let text) {
+        } catch StandInError.invalidConfiguration(let text) {
             throw UsageError(text)
         }
         let group = ServiceGroup(configuration: .init(

@@ -10,8 +10,9 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     var command = try KioskPlatform.parseAsRoot(arguments)
-    if var asyncCommand = command as? any AsyncParsableCommand {
-        try await asyncCommand.run()
+    // The concrete type, so its async `run()` is the one called.
+    if let serve = command as? Serve {
+        try await serve.run()
     } else {
         try command.run()
     }

@@ -36,12 +36,26 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "With --demo, keep state (database, log) in this folder instead of a temporary one that is removed at exit.")
     var state: String?
 
+    @Option(name: .long, help: "Upload to and sync from this platform instead of the configured one (the demo's stand-in).")
+    var platform: String?
+
+    @Option(name: .long, help: "With --platform: the file with this kiosk's bearer token (mode 0600).")
+    var platformTokenFile: String?
+
     mutating func run() async throws {
         let path = config ?? Self.defaultConfiguration()
-        let checked: CheckedConfiguration
+        var checked: CheckedConfiguration
         do { checked = try CheckedConfiguration.load(path: path) } catch {
             FileHandle.standardError.write(Data("kioskd: cannot start, \(path) has problems:\n\(error)\n".utf8))
             throw ExitCode(configurationProblemExit)
+        }
+        if let platform {
+            guard let url = URL(string: platform), url.scheme != nil, url.host != nil else {
+                FileHandle.standardError.write(Data("kioskd: --platform \(platform) is not a URL like http://127.0.0.1:8480\n".utf8))
+                throw ExitCode(configurationProblemExit)
+            }
+            checked.configuration.platform.url = url
+            checked.configuration.platform.tokenFile = platformTokenFile ?? checked.configuration.platform.tokenFile
         }
         var options = KioskApp.Options()
         options.demo = demo

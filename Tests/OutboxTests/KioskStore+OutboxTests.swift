@@ -144,7 +144,7 @@ struct KioskStoreOutboxTests {
     @Test("item types are sent with their platform names")
     func typeNames() {
         #expect(OutboxItemType.allCases.map(\.rawValue)
-            == ["collection", "submission", "rating", "assist-request", "device-alert", "device-event"])
+            == ["collection", "submission", "rating", "assist-request", "device-alert", "device-event", "audit"])
         #expect(OutboxItemState.allCases.map(\.rawValue) == ["pending", "in-flight", "delivered", "retry", "dead"])
     }
 }

@@ -80,12 +80,8 @@ struct AttachmentsTests {
             request.method = .PUT
             request.headers.add(name: "Authorization", value: "Bearer token-one")
             request.body = .stream(Chunks(data: data, size: 64 * 1024), length: .unknown)
-            do {
-                let response = try await harness.client.execute(request, timeout: .seconds(120))
-                #expect(response.status.code == 413)
-            } catch {
-                // The server may answer and close before the client finished sending.
-            }
+            let response = try await harness.client.execute(request, timeout: .seconds(120))
+            #expect(response.status.code == 413)
             #expect(attachmentFiles(harness).isEmpty)
         }
     }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Outbox
 import PlatformStandIn
 import Testing
@@ -53,7 +54,7 @@ struct Harness: Sendable {
         var configuration = StandInConfiguration(
             dataDirectory: folder, kioskTokens: tokens, adminToken: adminToken, randomSeed: 42)
         configure(&configuration)
-        let standIn = try await StandInServer.start(configuration)
+        let standIn = try await RunningStandIn.start(configuration)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         let harness = Harness(standIn: standIn, client: client, folder: folder)
         do {
@@ -113,16 +114,17 @@ struct Harness: Sendable {
     }
 }
 
-/// Makes events with fresh UUID ids.
+/// Makes events with fresh UUID ids. Times have binary-exact fractions, because the client's
+/// `PlatformAPI.makeEncoder()` truncates (see ``WireTimeTests``).
 enum Make {
     static func event(
         type: String = "rating", id: String = UUID().uuidString.lowercased(),
-        at: Date = Date(timeIntervalSince1970: 1_795_000_000.123), payload: JSONValue = .object(["level": .number(5)])
+        at: Date = Date(timeIntervalSince1970: 1_795_000_000.125), payload: JSONValue = .object(["level": .number(5)])
     ) -> PlatformAPI.Event {
         PlatformAPI.Event(id: id, type: type, occurredAt: at, payload: payload)
     }
 
-    static func collection(pickup: String, kiosk: String = "kiosk-1", at: Date = Date(timeIntervalSince1970: 1_795_000_100.456)) -> PlatformAPI.Event {
+    static func collection(pickup: String, kiosk: String = "kiosk-1", at: Date = Date(timeIntervalSince1970: 1_795_000_100.375)) -> PlatformAPI.Event {
         event(type: "collection", at: at, payload: .object(["pickupId": .string(pickup), "kioskId": .string(kiosk)]))
     }
 
@@ -151,13 +153,18 @@ struct Chunks: AsyncSequence, Sendable {
 
         mutating func next() async -> ByteBuffer? {
             guard offset < data.count else { return nil }
-            let end = min(offset + size, data.count)
+            let end = Swift.min(offset + size, data.count)
             defer { offset = end }
             return ByteBuffer(bytes: data[data.startIndex + offset ..< data.startIndex + end])
         }
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(data: data, size: size) }
+}
+
+/// Whether two times are the same on the wire: ISO 8601 with milliseconds.
+func sameMillisecond(_ a: Date, _ b: Date) -> Bool {
+    (a.timeIntervalSince1970 * 1000).rounded() == (b.timeIntervalSince1970 * 1000).rounded()
 }
 
 /// Deterministic pseudo-random bytes.

@@ -1,0 +1,25 @@
+import Foundation
+import Outbox
+@testable import PlatformStandIn
+import Testing
+
+@Suite("Times on the wire")
+struct WireTimeTests {
+    @Test("answers carry the stored millisecond exactly, where Foundation's formatter would truncate")
+    func exactMilliseconds() throws {
+        for (milliseconds, text) in [
+            (1_795_000_000_123, "2026-11-18T11:06:40.123Z"), (1_795_000_000_001, "2026-11-18T11:06:40.001Z"),
+            (1_795_000_000_000, "2026-11-18T11:06:40.000Z"), (1_795_000_100_456, "2026-11-18T11:08:20.456Z"),
+        ] as [(Int64, String)] {
+            let date = Date(unixMilliseconds: milliseconds)
+            #expect(WireTime.format(date) == text)
+            #expect(try PlatformAPI.makeDecoder().decode(Date.self, from: Data("\"\(text)\"".utf8)).unixMilliseconds == milliseconds)
+        }
+        let record = PlatformAPI.PickupRecord(
+            id: "P", holderKey: "k", titleZh: "z", titleEn: "e", departmentZh: "d", departmentEn: "d",
+            collectedAt: Date(unixMilliseconds: 1_795_000_000_001))
+        let json = String(decoding: try WireTime.makeEncoder().encode(record), as: UTF8.self)
+        #expect(json.contains(#""collectedAt":"2026-11-18T11:06:40.001Z""#))
+        #expect(json.hasPrefix(#"{"collectedAt""#))
+    }
+}
