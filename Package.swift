@@ -89,7 +89,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskDaemon", "TerminalUI", "Flows",
+            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 

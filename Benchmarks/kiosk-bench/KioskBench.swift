@@ -10,13 +10,21 @@ import Glibc
 struct KioskBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk-bench",
-        abstract: "Benchmark kioskd --demo on a pseudo-terminal and print a Markdown report.",
+        abstract: "Benchmark kioskd --demo on a pseudo-terminal and the offline queue, and print a Markdown report.",
         discussion: """
             Cold starts (spawn to first frame, SIGTERM to exit), then one longer-lived instance: resident \
             memory after the home screen and after walking a few screens, keypress-to-frame latency and \
-            bytes for keypad keys and language toggles; then rendering and diffing in process. Exits 0 \
-            when the benchmark ran, whether or not every goal was met; non-zero when it could not run.
+            bytes for keypad keys and language toggles; then rendering and diffing in process. Then the \
+            offline queue on this disk: durable and batched enqueue, enqueue + lease + acknowledge against \
+            persist-queue (python3), and a drain to the platform stand-in on loopback (a second table). \
+            Exits 0 when the benchmark ran, whether or not every goal was met; non-zero when it could not run.
             """)
+
+    /// The two halves of the report.
+    enum Part: String, ExpressibleByArgument, CaseIterable {
+        case terminal
+        case queue
+    }
 
     @Option(help: "The kioskd binary (default: kioskd in the same folder as kiosk-bench).")
     var kioskd: String?
@@ -48,6 +56,27 @@ struct KioskBench: ParsableCommand {
     @Flag(help: "Skip the in-process rendering benchmark.")
     var skipInProcess = false
 
+    @Option(help: "Run only one part: terminal (kioskd on a pty) or queue (the outbox on this disk).")
+    var only: Part?
+
+    @Option(help: "Folder for the queue's databases, on the disk to measure (default: .build-bench-data in the repository).")
+    var queueData: String?
+
+    @Option(help: "The Python for the persist-queue comparison (it needs persist-queue 1.1.0).")
+    var python = "python3"
+
+    @Option(help: "Queue: durable single-item enqueues (and raw fdatasyncs) to time.")
+    var queueSingle = 1000
+
+    @Option(help: "Queue: items for the batched enqueue (in batches of 500).")
+    var queueBatchItems = 50_000
+
+    @Option(help: "Queue: items for enqueue + lease + acknowledge, ours and persist-queue's.")
+    var queueCompareItems = 2000
+
+    @Option(help: "Queue: items drained to the stand-in.")
+    var queueDrainItems = 20_000
+
     func validate() throws {
         guard runs >= 1, keys >= 24, toggles >= 2, toggles % 2 == 0 else {
             throw ValidationError("need --runs ≥ 1, --keys ≥ 24 and an even --toggles ≥ 2")
@@ -55,9 +84,55 @@ struct KioskBench: ParsableCommand {
         guard settleMs > 0, firstFrameQuietMs > 0, columns >= 80, rows >= 24 else {
             throw ValidationError("need positive quiet times and a terminal of at least 80×24")
         }
+        guard queueSingle >= 1, queueBatchItems >= 1, queueCompareItems >= 1, queueDrainItems >= 1 else {
+            throw ValidationError("need at least 1 item for each queue benchmark")
+        }
     }
 
     func run() throws {
+        if only != .queue { try runTerminal() }
+        if only != .terminal { try runQueue() }
+    }
+
+    /// The offline queue: its own table, after the terminal's report (or alone with `--only queue`).
+    private func runQueue() throws {
+        let started = Date()
+        let loadBefore = Machine.loadAverage()
+        let cpuBefore = Machine.CPUTimes.read()
+        let repository = Self.locateRepository()
+        var settings = QueueBenchSettings(
+            dataFolder: queueData ?? ((repository ?? FileManager.default.currentDirectoryPath) as NSString)
+                .appendingPathComponent(".build-bench-data"),
+            python: python,
+            peerScript: ((repository ?? FileManager.default.currentDirectoryPath) as NSString)
+                .appendingPathComponent("Benchmarks/persist_queue_bench.py"))
+        settings.singleItems = queueSingle
+        settings.syncProbes = queueSingle
+        settings.batchItems = queueBatchItems
+        settings.compareItems = queueCompareItems
+        settings.drainItems = queueDrainItems
+        let result = try QueueBench.run(settings)
+        let report = QueueReport(result: result, machine: .current(), date: started, command: commandLine(),
+                                 loadBefore: loadBefore, loadAfter: Machine.loadAverage(),
+                                 cpu: Machine.CPUTimes.read().since(cpuBefore))
+        print(report.markdown(standalone: only == .queue), terminator: "")
+    }
+
+    /// The folder holding Package.swift and Benchmarks/: here or above kiosk-bench's folder.
+    private static func locateRepository() -> String? {
+        var folders = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
+        var folder = executableFolder()
+        for _ in 0..<6 {
+            folders.append(folder)
+            folder = folder.deletingLastPathComponent()
+        }
+        return folders.first { folder in
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path)
+                && FileManager.default.fileExists(atPath: folder.appendingPathComponent("Benchmarks").path)
+        }?.standardizedFileURL.path
+    }
+
+    private func runTerminal() throws {
         let started = Date()
         let loadBefore = Machine.loadAverage()
         let cpuBefore = Machine.CPUTimes.read()

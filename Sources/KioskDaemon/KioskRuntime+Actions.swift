@@ -132,9 +132,15 @@ extension KioskRuntime {
         do {
             let item = try store.enqueue(type: type, encodable: payload)
             logger.debug("queued", metadata: ["type": "\(type.rawValue)", "item": "\(item.id)"])
+            queueWriteFailure.withLock { $0 = nil }
         } catch {
             logger.critical("could not queue an item", metadata: ["type": "\(type.rawValue)", "error": "\(error)"])
             metrics.error(kind: "queue-write")
+            // The database cannot take the alert either (a full disk): it lives in memory until a
+            // write succeeds again, and `kioskctl status` shows it.
+            queueWriteFailure.withLock {
+                $0 = AlertRecord(code: "queue-write-failed", detail: "\(error) Items already queued are kept.", raisedAt: .now)
+            }
         }
     }
 
@@ -163,7 +169,9 @@ extension KioskRuntime {
     }
 }
 
-// Outbox payloads. None carries personal data: the platform knows the holder from the pickup.
+// Outbox payloads. Collections, submissions and assist requests may name the citizen and are
+// sealed at rest (OutboxItemType.carriesPersonalData); ratings and device alerts never do.
+
 /// Who collected or applied, as the department's records need it. Personal data: the outbox seals
 /// these payloads when a sealing key is configured.
 struct CitizenRecord: Codable, Sendable {

@@ -29,6 +29,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     private let snapshot: Mutex<Snapshot>
     let lastHealth = Mutex<[String: DeviceHealth]>([:])
+    /// The last failure to queue an item, until a write succeeds again.
+    let queueWriteFailure = Mutex<AlertRecord?>(nil)
     /// When the loop last finished an input; the watchdog reads it to see the loop is not stuck.
     private let loopTurned = Heartbeat()
     private let started = ContinuousClock.now
@@ -254,6 +256,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         do { alerts = try store.openAlerts() } catch {
             logger.error("cannot read the operator alerts", metadata: ["error": "\(error)"])
         }
+        if let failure = queueWriteFailure.withLock({ $0 }) { alerts.append(failure) }
         let elapsed = ContinuousClock.now - started
         return KioskStatus(kioskID: configuration.kioskID, version: KioskVersion.current,
                            state: state.outOfService ? "paused" : state.idle ? "idle" : "serving", flow: state.position.flow, step: state.position.step,

@@ -26,6 +26,19 @@ extension KioskStore {
         return item
     }
 
+    /// Queues many items in one transaction: one `fsync` for the lot. For work that arrives
+    /// together (device events after a restart, an import); a citizen's action uses ``enqueue(type:payload:occurredAt:)``.
+    @discardableResult
+    public func enqueueBatch(_ entries: [(type: OutboxItemType, payload: Data)], occurredAt: Date = .now) throws(StoreError) -> [OutboxItem] {
+        guard !entries.isEmpty else { return [] }
+        let items = try write { db in
+            try entries.map { entry in try insertItem(db, type: entry.type, payload: entry.payload, occurredAt: occurredAt) }
+        }
+        logger.debug("outbox items queued", metadata: ["count": "\(items.count)"])
+        notifyQueued()
+        return items
+    }
+
     /// Queues one item whose payload is `payload` encoded as JSON by ``makePayloadEncoder()``.
     @discardableResult
     public func enqueue(

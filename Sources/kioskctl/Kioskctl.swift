@@ -19,6 +19,20 @@ struct Kioskctl: ParsableCommand {
         version: KioskVersion.current,
         subcommands: [Status.self, Devices.self, DeviceCommand.self, Pause.self, Resume.self, Reload.self,
                       QueueCommand.self, ConfigCommand.self, Metrics.self, Version.self, Console.self, Sim.self])
+
+    /// As ArgumentParser's, except that wrong usage exits 2 (as documented above), not 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 struct Connection: ParsableArguments {

@@ -15,12 +15,17 @@ func platformBinary() throws -> URL {
     return found
 }
 
-/// A child process whose stdout lines and exit status arrive as async sequences, so the test
-/// never blocks a thread of the cooperative pool waiting for it.
-final class Child {
+/// A child process whose first stdout line and exit status the test awaits without blocking a
+/// thread of the cooperative pool.
+///
+/// Its stdout goes to a file that is polled, not to a pipe with a `readabilityHandler`: on Linux
+/// that handler is a dispatch source on the pipe's descriptor, and a descriptor closed under a live
+/// source (the test ending before the child closes its end) crashes libdispatch's event loop for
+/// the whole test process.
+final class Child: Sendable {
     let process: Process
-    let lines: AsyncStream<String>
     let exit: AsyncStream<Int32>
+    let stdoutURL: URL
     let stderrURL: URL
 
     init(_ executable: URL, _ arguments: [String], stderr: URL) throws {
@@ -30,29 +35,9 @@ final class Child {
         process.standardInput = FileHandle.nullDevice
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: stderr)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-
-        let (lines, lineSink) = AsyncStream.makeStream(of: String.self)
-        let pending = Mutex(Data())
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                lineSink.finish()
-                return
-            }
-            let complete: [String] = pending.withLock { buffer in
-                buffer.append(data)
-                var found: [String] = []
-                while let newline = buffer.firstIndex(of: 0x0A) {
-                    found.append(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
-                    buffer.removeSubrange(buffer.startIndex...newline)
-                }
-                return found
-            }
-            for line in complete { lineSink.yield(line) }
-        }
+        let stdoutURL = stderr.deletingPathExtension().appendingPathExtension("stdout")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
         let (exit, exitSink) = AsyncStream.makeStream(of: Int32.self)
         process.terminationHandler = { process in
             exitSink.yield(process.terminationStatus)
@@ -60,13 +45,23 @@ final class Child {
         }
         try process.run()
         self.process = process
-        self.lines = lines
         self.exit = exit
+        self.stdoutURL = stdoutURL
         self.stderrURL = stderr
     }
 
+    /// The first complete line on stdout, or nil once the child exited without one (30 s at most).
     func firstLine() async -> String? {
-        for await line in lines { return line }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
+            if let newline = text.firstIndex(of: "\n") { return String(text[..<newline]) }
+            if !process.isRunning {
+                let final = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
+                return final.firstIndex(of: "\n").map { String(final[..<$0]) }
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         return nil
     }
 
@@ -99,6 +94,8 @@ struct ExecutableTests {
             "--seed-demo", repositoryRoot.appendingPathComponent("Kiosk/demo").path, "--salt", "demo-salt-not-for-production",
             "--log-level", "warning",
         ], stderr: folder.appendingPathComponent("stderr"))
+        // Whatever fails below, the server does not outlive the test.
+        defer { if child.process.isRunning { child.process.terminate() } }
 
         let line = try #require(await child.firstLine(), "no listening line; stderr: \(child.stderr)")
         let prefix = "listening on http://127.0.0.1:"
