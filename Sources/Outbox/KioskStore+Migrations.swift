@@ -108,6 +108,19 @@ extension KioskStore {
                 cleared_at INTEGER
             ) STRICT;
             CREATE UNIQUE INDEX operator_alert_open ON operator_alert(code, subject) WHERE cleared_at IS NULL;
+            -- Large files that travel with an item (scanned pages), kept as files beside the
+            -- database (sealed when the item's type carries personal data and a key is set) and
+            -- uploaded, streamed, before the item itself.
+            CREATE TABLE outbox_attachment (
+                item_id TEXT NOT NULL REFERENCES outbox_item(id) ON DELETE CASCADE,
+                digest TEXT NOT NULL CHECK (length(digest) = 64 AND digest NOT GLOB '*[^0-9a-f]*'),
+                media_type TEXT NOT NULL,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                file TEXT NOT NULL,
+                key_id TEXT,
+                uploaded INTEGER NOT NULL DEFAULT 0 CHECK (uploaded IN (0, 1)),
+                PRIMARY KEY (item_id, digest)
+            ) STRICT;
             """),
     ]
 

@@ -30,12 +30,28 @@ public enum PlatformAPI {
         public var type: String
         public var occurredAt: Date
         public var payload: JSONValue
+        /// Files uploaded before the item with `PUT /v1/kiosks/{kioskId}/attachments/{sha256}`.
+        public var attachments: [AttachmentRef]?
 
-        public init(id: String, type: String, occurredAt: Date, payload: JSONValue) {
+        public init(id: String, type: String, occurredAt: Date, payload: JSONValue, attachments: [AttachmentRef]? = nil) {
             self.id = id
             self.type = type
             self.occurredAt = occurredAt
             self.payload = payload
+            self.attachments = attachments
+        }
+    }
+
+    /// An uploaded file an item refers to.
+    public struct AttachmentRef: Codable, Sendable, Equatable {
+        public var sha256: String
+        public var mediaType: String
+        public var size: Int64
+
+        public init(sha256: String, mediaType: String, size: Int64) {
+            self.sha256 = sha256
+            self.mediaType = mediaType
+            self.size = size
         }
     }
 

@@ -152,9 +152,24 @@ public final class Uploader: Sendable {
                 logger.error("outbox item cannot be opened for sending", metadata: ["id": "\(entry.item.id)", "error": "\(error)"])
             }
         }
+        var attachments: [[StoredAttachment]] = []
+        var kept: [Int] = []
+        for (index, item) in items.enumerated() {
+            switch await uploadAttachments(of: item) {
+            case let .success(files):
+                attachments.append(files)
+                kept.append(index)
+            case let .failure(error) where error.isTransient:
+                return failed(items, error: error, started: started)
+            case let .failure(error):
+                record { try store.markDead(item.id, reason: "an attachment was refused: \(error)") }
+            }
+        }
+        items = kept.map { items[$0] }
+        payloads = kept.map { payloads[$0] }
         guard !items.isEmpty else { return .done }
         let ids = items.map(\.id)
-        let body = Self.batchBody(items: items, payloads: payloads)
+        let body = Self.batchBody(items: items, payloads: payloads, attachments: attachments)
         do {
             let answer = try await client.postEvents(body: body, idempotencyKey: PlatformAPI.batchKey(ids: ids))
             link.reachedPlatform()
@@ -165,6 +180,26 @@ public final class Uploader: Sendable {
         } catch {
             return failed(items, error: error, started: started)
         }
+    }
+
+    /// Uploads the item's files the platform does not hold yet, each streamed from its file.
+    private func uploadAttachments(of item: OutboxItem) async -> Result<[StoredAttachment], PlatformError> {
+        let files: [StoredAttachment]
+        do { files = try store.attachments(itemID: item.id) } catch {
+            return .failure(.badAnswer("the item's attachments cannot be read: \(error)"))
+        }
+        for file in files where !file.uploaded {
+            do {
+                let chunks = try store.attachmentChunks(file)
+                try await client.putAttachment(sha256: file.sha256, length: file.size, chunks: chunks)
+                try store.markAttachmentUploaded(itemID: item.id, sha256: file.sha256)
+            } catch let error as PlatformError {
+                return .failure(error)
+            } catch {
+                return .failure(.refused(status: 0, detail: "\(error)"))
+            }
+        }
+        return .success(files)
     }
 
     private func apply(_ answer: PlatformAPI.EventBatchResult, to items: [OutboxItem]) {
@@ -246,6 +281,7 @@ public final class Uploader: Sendable {
     /// Prunes delivered items past the retention period and checks the size cap.
     private func tidy() {
         record { try store.pruneDelivered(deliveredBefore: Date.now.addingTimeInterval(-settings.retention)) }
+        store.removeOrphanedAttachmentFiles()
         guard let cap = settings.sizeCap else { return }
         let size = store.fileSize()
         if size > cap {
@@ -288,13 +324,20 @@ public final class Uploader: Sendable {
 
     /// `{"items":[{"id":…,"occurredAt":…,"payload":…,"type":…},…]}` with each payload spliced in
     /// as the JSON it already is, rather than parsed and encoded again.
-    static func batchBody(items: [OutboxItem], payloads: [Data]) -> Data {
+    static func batchBody(items: [OutboxItem], payloads: [Data], attachments: [[StoredAttachment]] = []) -> Data {
         var body = Data()
         body.reserveCapacity(payloads.reduce(16) { $0 + $1.count + 120 })
         body.append(contentsOf: #"{"items":["#.utf8)
         for (index, item) in items.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: #"{"id":""#.utf8)
+            body.append(UInt8(ascii: "{"))
+            if index < attachments.count, !attachments[index].isEmpty {
+                let references = attachments[index].map { #"{"mediaType":"\#($0.mediaType)","sha256":"\#($0.sha256)","size":\#($0.size)}"# }
+                body.append(contentsOf: #""attachments":["#.utf8)
+                body.append(contentsOf: references.joined(separator: ",").utf8)
+                body.append(contentsOf: "],".utf8)
+            }
+            body.append(contentsOf: #""id":""#.utf8)
             body.append(contentsOf: item.id.utf8)
             body.append(contentsOf: #"","occurredAt":""#.utf8)
             body.append(contentsOf: PlatformAPI.timestamp(item.occurredAt).utf8)

@@ -56,7 +56,7 @@ struct KioskStoreTests {
             let tables = try queue.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 1")
             }
-            #expect(Set(tables) == ["outbox_item", "pickup", "document", "result_status", "sync_state", "operator_alert"])
+            #expect(Set(tables) == ["outbox_item", "pickup", "document", "result_status", "sync_state", "operator_alert", "outbox_attachment"])
             try queue.close()
             // Opening again applies nothing twice (a second CREATE TABLE would throw).
             _ = try KioskStore(path: store.path, logger: Logger(label: "t", factory: { _ in SwiftLogNoOpLogHandler() }))

@@ -150,6 +150,39 @@ struct UploaderTests {
         }
     }
 
+    @Test("a large scan is sealed at rest, streamed to the platform before its item, and its file pruned with it")
+    func attachmentsAreStreamed() async throws {
+        let sealer = Sealer(keyring: try SealingKeyring(keys: [SymmetricKey(size: .bits256)]))
+        try await withKiosk(sealer: sealer) { kiosk in
+            let scan = URL(fileURLWithPath: kiosk.store.path).deletingLastPathComponent().appendingPathComponent("scan.png")
+            var bytes = Data(count: 5 << 20)
+            for index in stride(from: 0, to: bytes.count, by: 4096) { bytes[index] = UInt8(truncatingIfNeeded: index / 4096) }
+            bytes.replaceSubrange(1000..<1018, with: Data("460100199001010027".utf8))
+            try bytes.write(to: scan)
+            let digest = sha256Hex(bytes)
+            let item = try kiosk.store.enqueue(
+                type: .submission, payload: Data(#"{"reference":"R-1","kioskId":"HK-TEST-01"}"#.utf8),
+                attachments: [AttachmentSource(path: scan.path, mediaType: "image/png")])
+            let stored = try kiosk.store.attachments(itemID: item.id)
+            #expect(stored.map(\.sha256) == [digest])
+            #expect(stored.first?.keyID == sealer.keyring.currentKeyId)
+            let file = kiosk.store.attachmentsFolder + "/" + stored[0].file
+            let atRest = try Data(contentsOf: URL(fileURLWithPath: file))
+            #expect(atRest.range(of: Data("460100199001010027".utf8)) == nil, "the scan is readable at rest")
+
+            try await kiosk.runUploader { try kiosk.store.counts().delivered == 1 }
+            #expect(try kiosk.store.attachments(itemID: item.id).allSatisfy(\.uploaded))
+            let received = kiosk.platform.server.configuration.dataDirectory.appendingPathComponent("attachments")
+                .appendingPathComponent(UploaderTests.kioskID).appendingPathComponent(digest)
+            #expect(try Data(contentsOf: received) == bytes)
+
+            // Pruned with its item, the file goes too.
+            #expect(try kiosk.store.pruneDelivered(deliveredBefore: .distantFuture) == 1)
+            #expect(kiosk.store.removeOrphanedAttachmentFiles() == 1)
+            #expect(!FileManager.default.fileExists(atPath: file))
+        }
+    }
+
     @Test("the request body splices each payload in as JSON the platform decodes")
     func batchBodyDecodes() throws {
         let items = [
@@ -158,12 +191,16 @@ struct UploaderTests {
             OutboxItem(id: "0190a000-0000-7000-8000-000000000002", type: .deviceAlert, occurredAt: Date(unixMilliseconds: 1_764_000_000_456),
                        payload: Data(#"{"code":"paper \"low\""}"#.utf8)),
         ]
-        let body = Uploader.batchBody(items: items, payloads: items.map(\.payload))
+        let files = [[], [StoredAttachment(sha256: String(repeating: "c", count: 64), mediaType: "image/png", size: 42,
+                                           file: "f", keyID: nil, uploaded: true)]]
+        let body = Uploader.batchBody(items: items, payloads: items.map(\.payload), attachments: files)
         let batch = try PlatformAPI.makeDecoder().decode(PlatformAPI.EventBatch.self, from: body)
         #expect(batch.items.map(\.id) == items.map(\.id))
         #expect(batch.items.map { Int(($0.occurredAt.timeIntervalSince1970 * 1000).rounded()) } == [1_764_000_000_123, 1_764_000_000_456])
         #expect(batch.items[1].payload["code"]?.stringValue == #"paper "low""#)
         #expect(batch.items[1].type == "device-alert")
+        #expect(batch.items[0].attachments == nil)
+        #expect(batch.items[1].attachments == [PlatformAPI.AttachmentRef(sha256: String(repeating: "c", count: 64), mediaType: "image/png", size: 42)])
     }
 
     // MARK: - Support
