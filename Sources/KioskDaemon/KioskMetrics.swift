@@ -82,6 +82,12 @@ public final class KioskMetrics: Sendable {
         registry.makeGauge(descriptor: Family.oldestPendingAge.descriptor).set(to: age)
     }
 
+    /// Whether the platform answers (1) or not (0), and how many operator alerts are open.
+    public func platform(online: Bool, openAlerts: Int) {
+        registry.makeGauge(descriptor: Family.platformUp.descriptor).set(to: online ? 1 : 0)
+        registry.makeGauge(descriptor: Family.operatorAlerts.descriptor).set(to: Double(openAlerts))
+    }
+
     /// An upload to the platform ended after `seconds`; `outcome` is e.g. `delivered`, `retry` or
     /// `dead`. The uploader's hook.
     public func uploadFinished(seconds: Double, outcome: String) {
@@ -133,5 +139,9 @@ public final class KioskMetrics: Sendable {
                                              help: "Age of the oldest pending outbox item; 0 when none is pending.")
         static let uploadDuration = Family(name: "upload_duration", unit: "seconds",
                                            help: "Time an upload to the platform took, by outcome.")
+        static let platformUp = Family(name: "platform_up", unit: "",
+                                       help: "1 if the platform answered the last request, else 0.")
+        static let operatorAlerts = Family(name: "operator_alerts", unit: "",
+                                           help: "Open operator alerts (pickup conflicts, queue over its cap, token refused, ...).")
     }
 }

@@ -226,6 +226,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
             metrics.queue(pending: counts[.pending], retry: counts[.retry], dead: counts[.dead],
                           oldestPendingAgeSeconds: counts.oldestPendingAge)
         }
+        let alerts = ((try? store.openAlerts())?.count ?? 0) + (queueWriteFailure.withLock { $0 } == nil ? 0 : 1)
+        metrics.platform(online: platformLink.current.isOnline, openAlerts: alerts)
     }
 
     /// How long since the session loop last finished an input. It turns at least every second.

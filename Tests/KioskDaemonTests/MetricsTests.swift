@@ -24,6 +24,7 @@ import Glibc
         metrics.printFinished(kind: "receipt", outcome: "failed")
         metrics.uploadFinished(seconds: 0.375, outcome: "delivered")
         metrics.uploadFinished(seconds: 7.5, outcome: "delivered")
+        metrics.platform(online: false, openAlerts: 2)
 
         let text = metrics.render()
         let samples = try Exposition.samples(text)
@@ -42,6 +43,8 @@ import Glibc
         #expect(samples[#"kiosk_upload_duration_seconds_bucket{outcome="delivered",le="+Inf"}"#] == 2)
         #expect(samples[#"kiosk_upload_duration_seconds_count{outcome="delivered"}"#] == 2)
         #expect(samples[#"kiosk_upload_duration_seconds_sum{outcome="delivered"}"#] == 7.875)
+        #expect(samples["kiosk_platform_up"] == 0)
+        #expect(samples["kiosk_operator_alerts"] == 2)
 
         #expect(text.contains("# TYPE kiosk_flows_started_total counter\n"))
         #expect(text.contains("# TYPE kiosk_device_up gauge\n") == false, "no device reported yet")

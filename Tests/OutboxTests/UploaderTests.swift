@@ -183,6 +183,27 @@ struct UploaderTests {
         }
     }
 
+    @Test("over its size cap the queue raises queue-over-cap and keeps every undelivered item")
+    func sizeCapRaisesAlert() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try KioskStore(path: directory.appendingPathComponent("k.sqlite").path, logger: Self.quiet)
+            for index in 0..<20 { try store.enqueue(type: .rating, encodable: ["n": index]) }
+            let client = PlatformClient(endpoint: PlatformEndpoint(
+                baseURL: URL(string: "http://127.0.0.1:9")!, kioskID: Self.kioskID, token: Self.token, requestTimeout: 2))
+            var settings = Self.settings
+            settings.sizeCap = 1024
+            let uploader = Uploader(store: store, client: client, link: PlatformLink(), settings: settings, logger: Self.quiet)
+            let task = Task { await uploader.run() }
+            try await waitUntil { try store.openAlerts().map(\.code) == ["queue-over-cap"] }
+            task.cancel()
+            await task.value
+            await client.shutdown()
+            let counts = try store.counts()
+            #expect(counts.backlog == 20)
+            #expect(try store.openAlerts().first?.detail.contains("nothing undelivered is dropped") == true)
+        }
+    }
+
     @Test("the request body splices each payload in as JSON the platform decodes")
     func batchBodyDecodes() throws {
         let items = [
