@@ -66,6 +66,12 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // The remote window's protocol, operators and consent rules; the server that carries them
+        // is wired in KioskDaemon. Knows nothing of devices' drivers or the daemon.
+        .target(name: "RemoteWindow", dependencies: [
+            "DeviceKit", "YAMLData",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         .target(name: "Flows", dependencies: [
             "DeviceKit", "YAMLData",
         ], swiftSettings: strict),
@@ -111,6 +117,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
+        .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "DeviceKit", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "DeviceKit", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Flows"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [

@@ -1,0 +1,1 @@
+// The remote window: see docs/api/remote-window.md.
