@@ -2,7 +2,7 @@ import Foundation
 
 extension Date {
     /// A date from Unix time in whole milliseconds, the way the store keeps times.
-    init(unixMilliseconds: Int64) {
+    public init(unixMilliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(unixMilliseconds) / 1000)
     }
 
@@ -12,7 +12,7 @@ extension Date {
     /// dates the same way when they are made, so a value read back equals the value written.
     /// A date made from milliseconds can sit a rounding error below its integer in floating point;
     /// such a date counts as that integer, not as the millisecond before.
-    var unixMilliseconds: Int64 {
+    public var unixMilliseconds: Int64 {
         let milliseconds = timeIntervalSince1970 * 1000
         let nearest = milliseconds.rounded()
         if abs(milliseconds - nearest) < 0.001 { return Int64(nearest) }

@@ -20,31 +20,14 @@ extension KioskStore {
     public func upsertPickups(_ pickups: [Pickup]) throws(StoreError) {
         guard !pickups.isEmpty else { return }
         try write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO pickup (
-                    id, holder_key, pickup_code_hash, title_zh, title_en, department_zh, department_en,
-                    result_code, document_digest, state, collected_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET
-                    holder_key = excluded.holder_key,
-                    pickup_code_hash = excluded.pickup_code_hash,
-                    title_zh = excluded.title_zh,
-                    title_en = excluded.title_en,
-                    department_zh = excluded.department_zh,
-                    department_en = excluded.department_en,
-                    result_code = excluded.result_code,
-                    document_digest = excluded.document_digest,
-                    state = CASE WHEN pickup.state = 'collected' OR excluded.state = 'collected'
-                                 THEN 'collected' ELSE 'ready' END,
-                    collected_at = coalesce(pickup.collected_at, excluded.collected_at),
-                    expires_at = excluded.expires_at
-                """)
+            let statement = try db.cachedStatement(sql: Self.pickupUpsertSQL)
+
             for pickup in pickups {
                 try statement.execute(arguments: [
                     pickup.id, pickup.holderKey, pickup.pickupCodeHash,
                     pickup.titleZh, pickup.titleEn, pickup.departmentZh, pickup.departmentEn,
                     pickup.resultCode, pickup.documentDigest?.lowercased(), pickup.state.rawValue,
-                    pickup.collectedAt?.unixMilliseconds, pickup.expiresAt?.unixMilliseconds,
+                    pickup.collectedAt?.unixMilliseconds, pickup.expiresAt?.unixMilliseconds, nil,
                 ])
             }
         }
@@ -128,6 +111,30 @@ extension KioskStore {
     }
 
     // MARK: - Private
+
+    /// Adds a pickup or updates the one with its id. A pickup collected here stays collected
+    /// (the kiosk must never hand a certificate out twice); where it was collected is kept
+    /// unless the manifest names it.
+    static let pickupUpsertSQL = """
+        INSERT INTO pickup (
+            id, holder_key, pickup_code_hash, title_zh, title_en, department_zh, department_en,
+            result_code, document_digest, state, collected_at, expires_at, collected_by)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET
+            holder_key = excluded.holder_key,
+            pickup_code_hash = excluded.pickup_code_hash,
+            title_zh = excluded.title_zh,
+            title_en = excluded.title_en,
+            department_zh = excluded.department_zh,
+            department_en = excluded.department_en,
+            result_code = excluded.result_code,
+            document_digest = excluded.document_digest,
+            state = CASE WHEN pickup.state = 'collected' OR excluded.state = 'collected'
+                         THEN 'collected' ELSE 'ready' END,
+            collected_at = coalesce(pickup.collected_at, excluded.collected_at),
+            collected_by = coalesce(excluded.collected_by, pickup.collected_by),
+            expires_at = excluded.expires_at
+        """
 
     static let pickupColumns = """
         id, holder_key, pickup_code_hash, title_zh, title_en, department_zh, department_en, \

@@ -22,26 +22,8 @@ extension KioskStore {
     ) throws(StoreError) -> [PickupConflict] {
         try write { db in
             var conflicts: [PickupConflict] = []
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO pickup (
-                    id, holder_key, pickup_code_hash, title_zh, title_en, department_zh, department_en,
-                    result_code, document_digest, state, collected_at, expires_at, collected_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET
-                    holder_key = excluded.holder_key,
-                    pickup_code_hash = excluded.pickup_code_hash,
-                    title_zh = excluded.title_zh,
-                    title_en = excluded.title_en,
-                    department_zh = excluded.department_zh,
-                    department_en = excluded.department_en,
-                    result_code = excluded.result_code,
-                    document_digest = excluded.document_digest,
-                    state = CASE WHEN pickup.state = 'collected' OR excluded.state = 'collected'
-                                 THEN 'collected' ELSE 'ready' END,
-                    collected_at = coalesce(pickup.collected_at, excluded.collected_at),
-                    collected_by = coalesce(excluded.collected_by, pickup.collected_by),
-                    expires_at = excluded.expires_at
-                """)
+            let upsert = try db.cachedStatement(sql: Self.pickupUpsertSQL)
+
             for record in records {
                 let local = try Row.fetchOne(db, sql: "SELECT state, collected_by FROM pickup WHERE id = ?", arguments: [record.id])
                 let collectedHereUnconfirmed = local.map { ($0["state"] as String) == "collected" && ($0["collected_by"] as String?) == nil } ?? false

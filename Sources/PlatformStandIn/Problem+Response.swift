@@ -23,11 +23,11 @@ struct ProblemError: HTTPResponseError {
 }
 
 extension Response {
-    /// A JSON answer encoded with ``WireTime/makeEncoder()`` (ISO 8601 times with milliseconds,
+    /// A JSON answer encoded with `PlatformAPI.makeEncoder()` (ISO 8601 times with milliseconds,
     /// sorted keys).
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         // Encoding the API's own value types cannot fail; an empty object is the safe fallback.
-        let data = (try? WireTime.makeEncoder().encode(value)) ?? Data("{}".utf8)
+        let data = (try? PlatformAPI.makeEncoder().encode(value)) ?? Data("{}".utf8)
         return json(data: data, status: status)
     }
 

@@ -182,7 +182,7 @@ private struct BatchProcessor {
         case "collected":
             let by: String? = pickup["collected_by"]
             if by == kioskID { return .collected }
-            let at = (pickup["collected_at"] as Int64?).map { WireTime.format(Date(unixMilliseconds: $0)) } ?? "an unknown time"
+            let at = (pickup["collected_at"] as Int64?).map { PlatformAPI.timestamp(Date(unixMilliseconds: $0)) } ?? "an unknown time"
             return .conflict("pickup \(pickupID) was already collected by \(by ?? "someone else") at \(at)")
         default:
             return .conflict("pickup \(pickupID) was withdrawn by the issuing department")

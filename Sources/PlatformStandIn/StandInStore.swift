@@ -129,18 +129,3 @@ final class StandInStore: Sendable {
         return migrator
     }
 }
-
-extension Date {
-    /// A date from Unix time in whole milliseconds, the way the store keeps times.
-    init(unixMilliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(unixMilliseconds) / 1000)
-    }
-
-    /// Unix time in whole milliseconds, rounded down (to the nearest when within float error).
-    var unixMilliseconds: Int64 {
-        let milliseconds = timeIntervalSince1970 * 1000
-        let nearest = milliseconds.rounded()
-        if abs(milliseconds - nearest) < 0.001 { return Int64(nearest) }
-        return Int64(milliseconds.rounded(.down))
-    }
-}

@@ -115,7 +115,7 @@ struct Harness: Sendable {
 }
 
 /// Makes events with fresh UUID ids. Times have binary-exact fractions, because the client's
-/// `PlatformAPI.makeEncoder()` truncates (see ``WireTimeTests``).
+/// `PlatformAPI.makeEncoder()` writes them (see `PlatformAPITests`).
 enum Make {
     static func event(
         type: String = "rating", id: String = UUID().uuidString.lowercased(),
