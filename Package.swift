@@ -69,7 +69,7 @@ let package = Package(
         // The remote window's protocol, operators and consent rules; the server that carries them
         // is wired in KioskDaemon. Knows nothing of devices' drivers or the daemon.
         .target(name: "RemoteWindow", dependencies: [
-            "DeviceKit", "YAMLData",
+            "DeviceKit", "YAMLData", "TerminalUI",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "Flows", dependencies: [
