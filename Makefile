@@ -36,6 +36,7 @@ DEB_PACKAGES := \
 	procps \
 	systemd \
 	debootstrap \
+	openssl \
 	psmisc
 
 RELEASE_DIR := .build/release

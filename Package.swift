@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -77,13 +78,15 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Flows"], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
-            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData",
+            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: [
@@ -121,7 +124,7 @@ let package = Package(
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "DeviceKit", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Flows"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [
-            "KioskDaemon", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",
+            "KioskDaemon", "RemoteWindow", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),

@@ -26,6 +26,8 @@ public struct KioskApp: Sendable {
     public let controlServer: ControlServer
     /// The uploader and the pickup sync; nil when no platform is configured.
     public let platform: PlatformServices?
+    /// The remote window's listener; nil without a `remote:` section.
+    public let remoteWindow: RemoteWindowServer?
     let notifier: SystemdNotifier
     let options: Options
     let logger: Logger
@@ -72,6 +74,11 @@ public struct KioskApp: Sendable {
         controlServer = ControlServer(path: socket, runtime: runtime,
                                       operatorGroup: options.operatorGroup ?? configuration.operatorGroup,
                                       platformSync: platformSync, logger: logger)
+        if let remote = configuration.remote {
+            remoteWindow = try RemoteWindowServer(configuration: remote, runtime: runtime, logger: logger)
+        } else {
+            remoteWindow = nil
+        }
         self.options = options
         self.logger = logger
     }
@@ -113,6 +120,10 @@ public struct KioskApp: Sendable {
                                                               refresh: { [runtime] in runtime.refreshQueueMetrics() },
                                                               logger: logger),
                                   failureTerminationBehavior: .ignore))
+        }
+        if let remoteWindow {
+            // A taken port costs the remote window (logged), never the kiosk.
+            services.append(.init(service: remoteWindow, failureTerminationBehavior: .ignore))
         }
         if options.attachConsole {
             services.append(.init(service: ConsoleViewerService(runtime: runtime),

@@ -1,6 +1,7 @@
 import DeviceKit
 import Flows
 import Foundation
+import RemoteWindow
 import YAMLData
 
 /// `/etc/kiosk/kiosk.yaml`: which kiosk this is, where its data lives, which devices it has. Every
@@ -41,12 +42,14 @@ public struct KioskConfiguration: Sendable {
     public var platform = PlatformConfiguration()
     /// Sealing of personal data at rest.
     public var sealing = SealingConfiguration()
+    /// The remote window's listener for hall operators; nil: none.
+    public var remote: RemoteWindowConfiguration?
     /// How paths in problems are written.
     public var displayPath: String
 
     static let fields: Set<String> = ["kiosk", "content", "catalog", "state", "socket", "language", "session",
                                       "screen", "holder-key-salt", "devices", "demo", "control", "metrics",
-                                      "platform", "sealing"]
+                                      "platform", "sealing", "remote"]
 
     /// Reads and checks a configuration file. Problems name the file, line and field.
     public static func load(path: String) throws(ConfigProblems) -> KioskConfiguration {
@@ -116,6 +119,7 @@ public struct KioskConfiguration: Sendable {
         }
         if let platform = root.optional("platform") { configuration.platform.read(platform, resolve: resolve) }
         if let sealing = root.optional("sealing") { configuration.sealing.read(sealing, resolve: resolve) }
+        if let remote = root.optional("remote") { configuration.remote = RemoteWindowConfiguration.read(remote, resolve: resolve) }
         if let demo = root.optional("demo") {
             demo.rejectUnknownKeys(["pickups"])
             if let text = demo.optional("pickups")?.nonEmptyString() { configuration.demoPickups = resolve(text) }
@@ -173,6 +177,10 @@ public struct CheckedConfiguration: Sendable {
                                           message: "driver \"\(entry.driver.rawValue)\" is not in this build yet; use a simulated model for now"))
                 }
             }
+        }
+        if let remote = configuration.remote {
+            // The remote window's operators are checked with the rest, so check-config reports them.
+            do { _ = try OperatorDirectory.load(path: remote.operatorsFile) } catch { log.add(contentsOf: error.problems) }
         }
         try log.throwIfAny()
         guard let content, let catalog else { throw ConfigProblems(log.problems) }

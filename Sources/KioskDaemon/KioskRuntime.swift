@@ -3,6 +3,7 @@ import Flows
 import Foundation
 import Logging
 import Outbox
+import RemoteWindow
 import ServiceLifecycle
 import Synchronization
 import TerminalUI
@@ -17,6 +18,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     public let store: KioskStore
     public let devices: DeviceManager
     public let screen = ScreenHub()
+    /// The screen for the remote window, plain and masked; rendered only while someone watches.
+    public let mirror = MirrorFeed()
     public let simulator: Simulator?
     public let metrics: KioskMetrics
     /// Whether the platform answers, as the uploader and the pickup sync last found it.
@@ -76,6 +79,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
             self.inputContinuation.finish()
         }
         screen.detachAll()
+        mirror.stopAll()
     }
 
     private func loop() async throws {
@@ -85,7 +89,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         var visit = 0
         /// Flows and texts reloaded while a citizen was being served wait for the visit to end.
         var pendingContent: KioskContent?
-        publish(session)
+        publish(session, visit: visit)
         await withDiscardingTaskGroup { group in
             group.addTask {
                 for await _ in await UnixSignalsSequence(trapping: .sighup) {
@@ -157,7 +161,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
                     pendingContent = nil
                     logger.notice("reloaded flows and texts are in use")
                 }
-                publish(session)
+                publish(session, visit: visit)
                 loopTurned.beat()
             }
             group.cancelAll()
@@ -166,7 +170,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     }
 
     /// Renders the session's screen and sends the difference to every viewer.
-    private func publish(_ session: Session) {
+    private func publish(_ session: Session, visit: Int) {
         let size = snapshot.withLock { state in
             state.position = session.position
             state.idle = session.isIdle
@@ -175,7 +179,17 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
             state.online = session.online
             return (state.columns, state.rows)
         }
-        screen.publish(renderer.render(session.screen(), columns: size.0, rows: size.1))
+        let shown = session.screen()
+        let frame = renderer.render(shown, columns: size.0, rows: size.1)
+        screen.publish(frame)
+        if mirror.isWatched {
+            // The remote window's masked screen: personal fields masked by the renderer, and the
+            // visit's document strings searched for once more (DESIGN.md decision 7).
+            let masked = renderer.render(shown, columns: size.0, rows: size.1, maskPersonalData: true)
+            let personal = session.presentedIdentity.map { PersonalData(identity: $0) } ?? PersonalData()
+            mirror.publish(MirrorFeed.Update(screen: MirrorScreen(plain: frame.buffer, masked: masked.buffer, personalData: personal),
+                                             visit: visit))
+        }
     }
 
     /// Device data becomes session events; health changes become events and operator alerts.
