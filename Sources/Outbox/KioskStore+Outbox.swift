@@ -135,10 +135,11 @@ extension KioskStore {
             stored = sealed.box
             keyID = sealed.keyId
         }
-        try db.execute(sql: """
+        // A cached statement: parsed once per connection, not on every enqueue.
+        try db.cachedStatement(sql: """
             INSERT INTO outbox_item (id, type, occurred_at, payload, payload_key_id, state, attempts, created_at)
             VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 item.id, item.type.rawValue, item.occurredAt.unixMilliseconds, stored, keyID,
                 Date.now.unixMilliseconds,
             ])
