@@ -78,6 +78,9 @@ public final class PlatformClient: Sendable {
             connect: .seconds(Int64(min(endpoint.requestTimeout, 10))),
             read: .milliseconds(Int64(endpoint.requestTimeout * 1000)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        // A refused connection fails the request at once instead of being retried until the
+        // timeout: the uploader has its own backoff, and the screen should say "offline" promptly.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
