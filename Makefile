@@ -22,8 +22,30 @@ CONFIG ?= Kiosk/kiosk.yaml
 
 # The Debian packages the build, the tests and the demo need: C libraries for the module maps,
 # pkg-config to find them, tmux for the end-to-end tests, python3 for test helpers, procps and psmisc
-# for process handling in scripts and tests. Later issues add pcscd, cups, sane-utils, umockdev...
+# for process handling in scripts and tests. The drivers' tests run real services: pcscd with the
+# vpcd driver (and pyscard for the APDU benchmark's peer), cupsd with ippeveprinter and avahi,
+# poppler and zbar to read printed pages back, SANE's test backend, umockdev for libusb devices.
+# cairo, pango, fontconfig's Noto CJK and libqrencode render receipts; libssl gives 3DES for ICAO BAC.
 DEB_PACKAGES := \
+	pcscd \
+	vsmartcard-vpcd \
+	pcsc-tools \
+	python3-pyscard \
+	cups \
+	cups-client \
+	cups-bsd \
+	cups-ipp-utils \
+	avahi-daemon \
+	poppler-utils \
+	zbar-tools \
+	sane-utils \
+	umockdev \
+	libumockdev-dev \
+	libcairo2-dev \
+	libpango1.0-dev \
+	libqrencode-dev \
+	fonts-noto-cjk \
+	libssl-dev \
 	libsqlite3-dev \
 	sqlite3 \
 	libpcsclite-dev \

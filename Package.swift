@@ -28,7 +28,9 @@ let package = Package(
     targets: [
         // C libraries for the drivers. Each is only a module map; the drivers that import them land
         // with their own issues, so the package shape does not change then.
-        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        // pcsclite is a C target (forwarding headers, see its include/) rather than a system library: its
+        // pkg-config file brings -pthread, which SwiftPM refuses with a warning.
+        .target(name: "CPCSCLite", linkerSettings: [.linkedLibrary("pcsclite")]),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CCUPS", providers: [.apt(["libcups2-dev"])]),
         .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
@@ -40,6 +42,12 @@ let package = Package(
             "YAMLData",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
+        .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite"], swiftSettings: strict),
+        .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
+        .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS"], swiftSettings: strict),
+        .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
+        .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -106,6 +114,11 @@ let package = Package(
         .testTarget(name: "DeviceKitTests", dependencies: [
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
             "Outbox", "PlatformStandIn",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),

@@ -39,7 +39,8 @@ public struct KioskApp: Sendable {
         var devices: [ManagedDevice] = []
         for entry in configuration.devices {
             guard let model = checked.catalog.model(entry.model) else { continue }
-            devices.append(ManagedDevice(try SimulatedDeviceFactory.makeDevice(for: model, id: entry.id), role: entry.role))
+            devices.append(ManagedDevice(try DeviceDrivers.kiosk.makeDevice(for: model, id: entry.id, connection: entry.connection),
+                                         role: entry.role))
         }
         let databasePath = options.databasePath ?? configuration.databasePath
         try FileManager.default.createDirectory(atPath: (databasePath as NSString).deletingLastPathComponent,

@@ -11,6 +11,8 @@ public struct KioskConfiguration: Sendable {
         public var id: String
         public var model: String
         public var role: DeviceRole
+        /// Where this kiosk's unit is found (`connection:`): a serial path, a reader name, a queue.
+        public var connection = DeviceConnection()
         /// Where the entry is in the file, for problems found when it is checked against the catalog.
         public var line: Int
     }
@@ -96,12 +98,18 @@ public struct KioskConfiguration: Sendable {
         if let list = root.required("devices")?.list() {
             var seen = Set<String>()
             for item in list {
-                item.rejectUnknownKeys(["id", "model", "role"])
+                item.rejectUnknownKeys(["id", "model", "role", "connection"])
                 guard let idNode = item.required("id"), let id = idNode.nonEmptyString(),
                       let model = item.required("model")?.nonEmptyString(),
                       let role = item.required("role")?.oneOf(DeviceRole.self) else { continue }
                 if !seen.insert(id).inserted { idNode.problem("another device already has the id \"\(id)\"") }
-                configuration.devices.append(DeviceEntry(id: id, model: model, role: role, line: item.line))
+                var entry = DeviceEntry(id: id, model: model, role: role, line: item.line)
+                if let connection = item.optional("connection"), let settings = connection.entries() {
+                    for (key, value) in settings {
+                        if let text = value.nonEmptyString() { entry.connection.settings[key] = text }
+                    }
+                }
+                configuration.devices.append(entry)
             }
         }
         if let control = root.optional("control") {
@@ -144,9 +152,6 @@ public struct CheckedConfiguration: Sendable {
     public var content: KioskContent
     public var catalog: DeviceCatalog
 
-    /// Drivers this build can run. The others are in the catalog and land with their own issues.
-    public static let availableDrivers: Set<String> = ["sim"]
-
     public static func load(path: String) throws(ConfigProblems) -> CheckedConfiguration {
         var log = ProblemLog()
         let configuration: KioskConfiguration
@@ -172,9 +177,12 @@ public struct CheckedConfiguration: Sendable {
                     log.add(ConfigProblem(file: path, line: device.line, field: field,
                                           message: "\"\(device.model)\" is a \(entry.category.rawValue), not usable as \(device.role.rawValue)"))
                 }
-                if !availableDrivers.contains(entry.driver.rawValue) {
-                    log.add(ConfigProblem(file: path, line: device.line, field: field,
-                                          message: "driver \"\(entry.driver.rawValue)\" is not in this build yet; use a simulated model for now"))
+                // Building a device opens nothing, so this checks the connection settings too.
+                do throws(DeviceError) {
+                    _ = try DeviceDrivers.kiosk.makeDevice(for: entry, id: device.id, connection: device.connection)
+                } catch {
+                    let problemField = error.code == "driver-unavailable" ? field : "devices.\(index).connection"
+                    log.add(ConfigProblem(file: path, line: device.line, field: problemField, message: error.detail))
                 }
             }
         }

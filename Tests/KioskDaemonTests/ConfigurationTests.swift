@@ -56,7 +56,7 @@ import YAMLData
             let second = error.problems.map(\.description)
             #expect(second.contains { $0.hasPrefix("\(path):11: devices.1.model: no model \"no-such-model\" in the device catalog") })
             #expect(second.contains("\(path):12: devices.2.model: \"sim-code-scanner\" is a code-scanner, not usable as receipt-printer"))
-            #expect(second.contains("\(path):13: devices.3.model: driver \"cups\" is not in this build yet; use a simulated model for now"))
+            #expect(second.contains("\(path):13: devices.3.model: model cups-ipp-everywhere uses driver cups, which this kioskd does not have"))
         }
     }
 

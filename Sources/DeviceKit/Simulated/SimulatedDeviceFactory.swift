@@ -4,7 +4,9 @@
 /// Timing comes from the entry's quirks, in milliseconds: `read-latency-ms` (identity reader),
 /// `scan-latency-ms` (code and document scanners) and `job-time-ms` (printer). Without them the
 /// drivers' defaults apply.
-public enum SimulatedDeviceFactory {
+public struct SimulatedDeviceFactory: Sendable {
+    public init() {}
+
     public static func makeDevice(for entry: CatalogEntry, id: String) throws(DeviceError) -> any Device {
         guard entry.driver == .sim else {
             throw DeviceError(code: "driver-unavailable", action: .configuration,

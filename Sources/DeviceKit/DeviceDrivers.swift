@@ -1,0 +1,55 @@
+/// Where one configured device is found: the kiosk's half of its settings, from `connection:` in
+/// `kiosk.yaml` (a serial path, a PC/SC reader name, a CUPS queue, a SANE device). The model's half
+/// (USB ids, baud rate, quirks) is its catalog entry.
+public struct DeviceConnection: Sendable, Equatable {
+    public var settings: [String: String]
+
+    public init(_ settings: [String: String] = [:]) { self.settings = settings }
+
+    public subscript(key: String) -> String? { settings[key] }
+
+    /// The setting, or a configuration error that names the key and the device.
+    public func required(_ key: String, device id: String) throws(DeviceError) -> String {
+        guard let value = settings[key], !value.isEmpty else {
+            throw DeviceError(code: "missing-connection", action: .configuration,
+                              detail: "device \(id) needs connection.\(key) in kiosk.yaml")
+        }
+        return value
+    }
+}
+
+/// Builds the devices of one driver family. Each driver module offers one; the daemon picks the
+/// factory by the catalog entry's driver, so DeviceKit knows no driver but the simulated ones.
+public protocol DeviceDriverFactory: Sendable {
+    var driver: CatalogEntry.Driver { get }
+    /// Builds the driver object and checks its settings; opens nothing (check-config calls it).
+    func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device
+}
+
+/// The driver families a program links in, looked up by the catalog's driver name.
+public struct DeviceDrivers: Sendable {
+    private let factories: [CatalogEntry.Driver: any DeviceDriverFactory]
+
+    public init(_ factories: [any DeviceDriverFactory]) {
+        var byDriver: [CatalogEntry.Driver: any DeviceDriverFactory] = [:]
+        for factory in factories { byDriver[factory.driver] = factory }
+        self.factories = byDriver
+    }
+
+    public var available: [CatalogEntry.Driver] { factories.keys.sorted { $0.rawValue < $1.rawValue } }
+
+    public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
+        guard let factory = factories[entry.driver] else {
+            throw DeviceError(code: "driver-unavailable", action: .configuration,
+                              detail: "model \(entry.model) uses driver \(entry.driver.rawValue), which this kioskd does not have")
+        }
+        return try factory.makeDevice(for: entry, id: id, connection: connection)
+    }
+}
+
+extension SimulatedDeviceFactory: DeviceDriverFactory {
+    public var driver: CatalogEntry.Driver { .sim }
+    public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
+        try Self.makeDevice(for: entry, id: id)
+    }
+}

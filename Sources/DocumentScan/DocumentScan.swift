@@ -1,0 +1,2 @@
+/// Document scanning through SANE (issue 5).
+public enum DocumentScan {}

@@ -1,0 +1,2 @@
+import DocumentScan
+import Testing

@@ -1,0 +1,2 @@
+import Printing
+import Testing

@@ -1,0 +1,2 @@
+import ResidentID
+import Testing

@@ -1,0 +1,2 @@
+import SmartCard
+import Testing

@@ -1,0 +1,2 @@
+import USBScanner
+import Testing
