@@ -71,7 +71,7 @@ DESTDIR ?=
 PKG_SCRATCH ?= .build-pkg
 PKG_BUILD = $(SWIFT) build -c release --static-swift-stdlib --scratch-path $(PKG_SCRATCH) $(SWIFT_BUILD_FLAGS)
 
-.PHONY: help deps build build-debug demo test bench check-config clean swift-available install uninstall deb
+.PHONY: help deps build build-debug demo test bench fuzz check-config clean swift-available install uninstall deb
 
 help:
 	@printf '%s\n' \
@@ -84,6 +84,7 @@ help:
 	  '  make build         release build of kioskd and kioskctl into $(RELEASE_DIR)' \
 	  '  make build-debug   debug build into .build/debug' \
 	  '  make bench         release build, then kiosk-bench; output also in bench.out' \
+	  '  make fuzz          every libFuzzer target in Fuzz/ for FUZZ_RUNS inputs (default 1000000)' \
 	  '  make check-config  validate $(CONFIG) with kioskd check-config (CONFIG=... to change)' \
 	  '  make install       build (static Swift runtime) and install into $$DESTDIR$(PREFIX) and /etc/kiosk' \
 	  '  make uninstall     remove what make install installed (keeps a changed kiosk.yaml)' \
@@ -125,6 +126,10 @@ bench: deps swift-available
 	$(PKG_BUILD) --product kioskd
 	$(PKG_BUILD) --product kiosk-bench
 	$(PKG_SCRATCH)/release/kiosk-bench | tee bench.out
+
+FUZZ_RUNS ?= 1000000
+fuzz: swift-available
+	for target in $$(ls Fuzz); do scripts/fuzz.sh "$$target" $(FUZZ_RUNS); done
 
 check-config: build
 	$(RELEASE_DIR)/kioskd check-config $(CONFIG)

@@ -33,6 +33,11 @@ let package = Package(
         .target(name: "CPCSCLite", linkerSettings: [.linkedLibrary("pcsclite")]),
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CCUPS", providers: [.apt(["libcups2-dev"])]),
+        // Rendering receipts, test pages and scanned pages (PNG, PDF), with fontconfig's CJK fonts.
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // DES-EDE for ICAO 9303 BAC and secure messaging; swift-crypto has no DES.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
 
         .target(name: "YAMLData", dependencies: [
@@ -43,11 +48,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
-        .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite"], swiftSettings: strict),
+        .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite", "CLibCrypto"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
-        .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS"], swiftSettings: strict),
+        .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
         .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
-        .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE"], swiftSettings: strict),
+        .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

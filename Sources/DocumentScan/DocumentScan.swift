@@ -1,2 +1,4 @@
 /// Document scanning through SANE (issue 5).
 public enum DocumentScan {}
+import CSANE
+import CCairo
