@@ -129,7 +129,7 @@ bench: deps swift-available
 
 FUZZ_RUNS ?= 1000000
 fuzz: swift-available
-	for target in $$(ls Fuzz); do scripts/fuzz.sh "$$target" $(FUZZ_RUNS); done
+	for target in $$(cd Fuzz && ls -d */ | tr -d /); do scripts/fuzz.sh "$$target" $(FUZZ_RUNS); done
 
 check-config: build
 	$(RELEASE_DIR)/kioskd check-config $(CONFIG)

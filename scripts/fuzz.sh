@@ -3,14 +3,13 @@
 #   usage: scripts/fuzz.sh NAME [RUNS]      e.g. scripts/fuzz.sh ga467-frame 1000000
 # NAME is a folder under Fuzz/: an executable target `fuzz-NAME` whose LLVMFuzzerTestOneInput is
 # run by libFuzzer's LLVMFuzzerRunDriver when built with -DFUZZING (without it the same main replays
-# the files named on its command line, so the target
-# builds and runs in the ordinary build too). Corpus and crashes go to .build-fuzz/corpus/NAME and
+# the files named on its command line, so the target builds and runs in the ordinary build too). Corpus and crashes go to .build-fuzz/corpus/NAME and
 # .build-fuzz/crashes/NAME; a crash exits non-zero with the input's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$#" -lt 1 ] || [ ! -d "Fuzz/$1" ]; then
-    echo "usage: $0 NAME [RUNS]; NAME is one of: $(ls Fuzz 2>/dev/null | tr '\n' ' ')" >&2
+    echo "usage: $0 NAME [RUNS]; NAME is one of: $(cd Fuzz 2>/dev/null && ls -d */ | tr -d / | tr '\n' ' ')" >&2
     exit 2
 fi
 name=$1
