@@ -32,6 +32,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     private let snapshot: Mutex<Snapshot>
     let lastHealth = Mutex<[String: DeviceHealth]>([:])
+    /// The remote window's hub, once its server is built; nil when no remote window is configured.
+    let remoteHub = Mutex<RemoteWindowHub?>(nil)
     /// The last failure to queue an item, until a write succeeds again.
     let queueWriteFailure = Mutex<AlertRecord?>(nil)
     /// When the loop last finished an input; the watchdog reads it to see the loop is not stuck.
@@ -136,6 +138,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
                     }
                 case .connectivity(let online):
                     events.append(.connectivity(online))
+                case .remote(let event):
+                    events.append(.remote(event))
                 case .hangLoopForTest:
                     logger.critical("the session loop hangs on request (test)")
                     sleep(3600)
