@@ -46,7 +46,7 @@ public struct SidePanel: Sendable, Equatable {
     public var lines: [Line]
     /// The line the citizen is typing, when the reply box is open.
     public var draft: String?
-    /// How to reply or send, e.g. "F9 回复".
+    /// How to reply or send, e.g. "F3 回复".
     public var hint: String
 
     public init(title: String, lines: [Line], draft: String? = nil, hint: String) {

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The remote window inside a visit: the consent prompt answers to 1 and 2, F12 ends a takeover at
-/// any time, F9 opens the reply box of the chat panel. These keys come first, whoever presses them,
+/// any time, F3 opens the reply box of the chat panel. These keys come first, whoever presses them,
 /// so the citizen can always take the kiosk back.
 extension Session {
     /// The key that ends a takeover, shown on the banner.
     static let endTakeoverKey = Key.function(12)
-    static let replyKey = Key.function(9)
+    static let replyKey = Key.function(3)
 
     mutating func handleRemote(_ event: RemoteAssistanceEvent) -> [SessionAction] {
         switch event {

@@ -73,7 +73,7 @@ extension Session {
             commands.append(Command(key: Self.endTakeoverKey, keyLabel: "F12", label: t("remote.end", language)))
         }
         if showsChatPanel && remote.draft == nil {
-            commands.append(Command(key: Self.replyKey, keyLabel: "F9", label: t("remote.chat.reply", language)))
+            commands.append(Command(key: Self.replyKey, keyLabel: "F3", label: t("remote.chat.reply", language)))
         }
         if !waiting && !isIdle {
             commands.append(Command(key: .escape, keyLabel: "Esc", label: t(step.keypad != nil ? "common.closeKeypad" : "common.startOver", language)))

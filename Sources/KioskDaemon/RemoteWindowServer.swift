@@ -487,6 +487,9 @@ public final class RemoteWindowHub: Sendable {
         }
     }
 
+    /// How long an `Identity.Verify` waits for the citizen to present a document.
+    static let identityCheckTimeout = Duration.seconds(90)
+
     /// Carries out an operator's device command as `kioskctl device-*` does.
     static func carryOut(_ request: DeviceRequest, runtime: KioskRuntime, logger: Logger) async -> DeviceOutcome {
         let devices = runtime.devices
@@ -517,7 +520,17 @@ public final class RemoteWindowHub: Sendable {
                 return .failed(.hardwareError("\(id): \(error.code)"))
             }
         case .verifyIdentity:
-            return .failed(.deviceNotReady("identity verification over the remote window is not available in this build"))
+            // The document of this visit if one was presented; otherwise the citizen is asked on
+            // screen to present it, and the next one read answers.
+            if let identity = runtime.presentedIdentity { return .identity(identity) }
+            guard await devices.snapshot().contains(where: { $0.category == .identityReader && $0.health.isUsable }) else {
+                return .failed(.deviceNotReady("no identity reader is working at this kiosk"))
+            }
+            runtime.send(.remote(.identityCheckRequested(operator: request.operator.name)))
+            guard let identity = await runtime.identityCheck.next(timeout: identityCheckTimeout) else {
+                return .failed(.timeOut)
+            }
+            return .identity(identity)
         }
     }
 }

@@ -53,10 +53,10 @@ struct RemoteAssistanceTests {
         var panel = session.screen().sidePanel
         #expect(panel?.title == "Chat with staff")
         #expect(panel?.lines == [SidePanel.Line(from: "Staff 王芳", text: "Please place your card on the reader.", isOwn: false)])
-        #expect(panel?.hint == "Press F9 to reply")
-        #expect(session.screen().commands.contains { $0.keyLabel == "F9" })
-        // F9 opens the reply box; typed keys go there, not to the flow.
-        #expect(session.press(.function(9)).isEmpty)
+        #expect(panel?.hint == "Press F3 to reply")
+        #expect(session.screen().commands.contains { $0.keyLabel == "F3" })
+        // F3 opens the reply box; typed keys go there, not to the flow.
+        #expect(session.press(.function(3)).isEmpty)
         #expect(session.type("OK 1").isEmpty)
         session.press(.backspace)
         #expect(session.screen().sidePanel?.draft == "OK ")
@@ -66,7 +66,7 @@ struct RemoteAssistanceTests {
         #expect(panel?.lines.last == SidePanel.Line(from: "Me", text: "OK", isOwn: true))
         #expect(panel?.draft == nil)
         // Control characters never reach the draft; an empty reply sends nothing.
-        session.press(.function(9))
+        session.press(.function(3))
         _ = session.handle(.key(.text("\u{1B}[2J")))
         #expect(session.screen().sidePanel?.draft == "")
         #expect(session.press(.enter).isEmpty)

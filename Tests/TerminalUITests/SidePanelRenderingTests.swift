@@ -11,7 +11,7 @@ import TerminalUI
         screen.sidePanel = SidePanel(
             title: "与工作人员对话",
             lines: (1...lines).map { SidePanel.Line(from: $0 % 2 == 0 ? "我" : "工作人员王芳", text: "第\($0)句：请把身份证放在读卡区。", isOwn: $0 % 2 == 0) },
-            draft: draft, hint: draft == nil ? "按 F9 回复" : "输入后按回车发送")
+            draft: draft, hint: draft == nil ? "按 F3 回复" : "输入后按回车发送")
         return screen
     }
 
@@ -23,7 +23,7 @@ import TerminalUI
         let first = try #require(buffer.locate("工作人员王芳:"))
         let text = try #require(buffer.locate("第1句"))
         #expect(text.row == first.row + 1)
-        let hint = try #require(buffer.locate("按 F9 回复"))
+        let hint = try #require(buffer.locate("按 F3 回复"))
         #expect(hint.row == 28 - 1 && buffer[hint.column, hint.row].style == theme.muted)
         // The body's option is drawn left of the panel, whole.
         let option = try #require(buffer.locate(" 1  刷身份证领取"))
