@@ -224,6 +224,9 @@ public final class RemoteWindowHub: Sendable {
     /// The operators attached now.
     public var attached: [Operator] { state.withLock { $0.hub.attached.map(\.operator) } }
 
+    /// Reads the protocol's hub under the lock.
+    func withHub<T>(_ read: (RemoteHub) -> T) -> T { state.withLock { read($0.hub) } }
+
     /// The kiosk-wide takeover state.
     public var consent: Consent { state.withLock { $0.hub.consent } }
 
@@ -267,7 +270,9 @@ public final class RemoteWindowHub: Sendable {
                 return
             }
             state.pending[id, default: 0] += 1
-            output.yield(.text(MessageCodec.encode(envelope)))
+            let text = MessageCodec.encode(envelope)
+            logger.trace("remote window message", metadata: ["connection": "\(id)", "name": "\(envelope.header.name)", "bytes": "\(text.utf8.count)"])
+            output.yield(.text(text))
         case .close(let id, let reason):
             logger.notice("remote window connection closed", metadata: ["connection": "\(id)", "reason": "\(reason)"])
             if let output = state.outputs.removeValue(forKey: id) {
