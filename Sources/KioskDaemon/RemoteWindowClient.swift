@@ -98,8 +98,11 @@ public enum RemoteWindowClient {
                         notUpgradingCompletionHandler: { channel in
                             channel.eventLoop.makeCompletedFuture { .refused }
                         })
-                    return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(
-                        configuration: .init(upgradeConfiguration: configuration))
+                    var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+                    // The kiosk sends its first frame right after the 101; when both arrive in one
+                    // read, the default strategy drops the frame with the HTTP decoder.
+                    pipeline.leftOverBytesStrategy = .forwardBytes
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
                 }
             }
         let channel: NIOAsyncChannel<WebSocketFrame, WebSocketFrame>

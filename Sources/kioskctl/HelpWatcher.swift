@@ -16,20 +16,35 @@ struct HelpWatcher: Sendable {
             do {
                 try await RemoteWindowClient.session(url, token: token, tls: tls) { messages, sender in
                     try await sender.send(.commonStatus)
-                    var kiosk = url.description
+                    // Events that come before the kiosk said its id (a waiting Help does) wait for it.
+                    var kiosk: String?
+                    var early: [[String: String]] = []
                     for try await envelope in messages {
-                        if envelope.header.type == .completion, envelope.header.name == CommandName.commonStatus.rawValue,
-                           let id = envelope.payload?["kioskId"]?.stringValue {
+                        var event: [String: String]?
+                        if envelope.header.type == .completion, envelope.header.name == CommandName.commonStatus.rawValue {
+                            let id = envelope.payload?["kioskId"]?.stringValue ?? url.description
                             kiosk = id
-                            emit(["event": "attached", "kiosk": kiosk, "url": url.description])
+                            emit(["event": "attached", "kiosk": id, "url": url.description])
+                            for var held in early {
+                                held["kiosk"] = id
+                                emit(held)
+                            }
+                            early = []
                         } else if envelope.header.name == HelpRequest.name, let payload = envelope.payload,
                                   let help = try? HelpRequest(payload: payload) {
-                            emit(["event": "help", "kiosk": kiosk, "flow": help.flow ?? "home", "step": help.step ?? "",
-                                  "language": help.language, "at": Timestamp.format(help.at)])
+                            event = ["event": "help", "flow": help.flow ?? "home", "step": help.step ?? "",
+                                     "language": help.language, "at": Timestamp.format(help.at)]
                         } else if envelope.header.name == TakeoverNotice.name, let payload = envelope.payload,
                                   let notice = try? TakeoverNotice(payload: payload) {
-                            emit(["event": "takeover", "kiosk": kiosk, "state": notice.state.rawValue,
-                                  "by": notice.by ?? "", "reason": notice.reason ?? ""])
+                            event = ["event": "takeover", "state": notice.state.rawValue, "by": notice.by ?? "",
+                                     "reason": notice.reason ?? ""]
+                        }
+                        guard var event else { continue }
+                        if let kiosk {
+                            event["kiosk"] = kiosk
+                            emit(event)
+                        } else {
+                            early.append(event)
                         }
                     }
                 }

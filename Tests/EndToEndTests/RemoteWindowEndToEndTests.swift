@@ -137,4 +137,42 @@ import Glibc
         let audits = try kiosk.sql("SELECT count(*) FROM outbox_item WHERE type = 'audit'")
         #expect((Int(audits) ?? 0) >= 3, "audit items: \(audits)")
     }
+
+    @Test(.timeLimit(.minutes(2))) func watchPrintsAWaitingHelpAndListShowsTheWatcher() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("remote-watch-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (operators, token) = try Self.makeOperator(in: folder)
+        let port = try Self.freePort()
+        let kiosk = try await KioskUnderTest(extraArguments: ["--remote-listen", "127.0.0.1:\(port)", "--remote-operators", operators])
+        // Help with nobody attached: queued for the platform, and waiting for an operator.
+        try await kiosk.press("F1")
+        try await kiosk.waitFor("已为您呼叫工作人员")
+        try await kiosk.waitUntil("the assist request is queued") { try kiosk.outboxRows().contains("assist-request pending") }
+
+        let output = folder.appendingPathComponent("watch.jsonl").path
+        let watcher = "watch-\(kiosk.name)"
+        let command = [binary("kioskctl"), "remote", "watch", "ws://127.0.0.1:\(port)", "--token-file", token, "--json"]
+            .map { "'\($0)'" }.joined(separator: " ") + " > '\(output)'"
+        #expect(try run("/usr/bin/env", ["tmux", "new-session", "-d", "-s", watcher, command]).status == 0)
+        defer { _ = try? run("/usr/bin/env", ["tmux", "kill-session", "-t", watcher]) }
+        func events() -> [[String: String]] {
+            ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String]
+            }
+        }
+        try await kiosk.waitUntil("the watcher prints the waiting Help") { events().contains { $0["event"] == "help" } }
+        let help = try #require(events().first { $0["event"] == "help" })
+        #expect(help["kiosk"] == "HK-DEMO-01" && help["flow"] == "home" && help["language"] == "zh-Hans")
+        #expect(events().first?["event"] == "attached")
+
+        let listed = try kiosk.ctl("remote", "list", "--json")
+        #expect(listed.status == 0)
+        let remote = try #require(try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any])
+        #expect((remote["operators"] as? [[String: Any]])?.first?["name"] as? String == "王芳")
+        #expect((remote["waitingHelp"] as? [String: Any])?["language"] as? String == "zh-Hans")
+        #expect(remote["takeover"] as? String == "none")
+        // The kiosk still counts the Help once: queued when nobody was there, not again on attach.
+        #expect(try kiosk.outboxRows().filter { $0.hasPrefix("assist-request") }.count == 1)
+    }
 }
