@@ -11,8 +11,9 @@ public struct ScanRateLimiter: Sendable {
     private var last: ContinuousClock.Instant?
     /// Codes dropped since the limiter was made.
     public private(set) var dropped = 0
-    /// Whether the limiter is dropping now (since the last code it let through).
-    public private(set) var isDropping = false
+    /// When the last code was dropped; a flood ends after a second without drops.
+    private var lastDrop: ContinuousClock.Instant?
+    public static let quietPeriod = Duration.seconds(1)
 
     public init(perSecond: Double = 10, burst: Double = 20) {
         self.perSecond = max(0.001, perSecond)
@@ -20,8 +21,8 @@ public struct ScanRateLimiter: Sendable {
         tokens = max(1, burst)
     }
 
-    /// Whether a code arriving at `now` may go on. The first drop of a flood returns
-    /// `.droppedFirst`, so the caller logs once per flood, not once per code.
+    /// Whether a code arriving at `now` may go on. The first drop of a flood (after a
+    /// second without drops) returns `.droppedFirst`, so the caller logs once per flood, not per code.
     public enum Verdict: Equatable, Sendable { case allowed, droppedFirst, dropped }
 
     public mutating func admit(at now: ContinuousClock.Instant) -> Verdict {
@@ -33,11 +34,11 @@ public struct ScanRateLimiter: Sendable {
         last = now
         if tokens >= 1 {
             tokens -= 1
-            isDropping = false
             return .allowed
         }
         dropped += 1
-        defer { isDropping = true }
-        return isDropping ? .dropped : .droppedFirst
+        defer { lastDrop = now }
+        let continuing = lastDrop.map { $0.duration(to: now) < Self.quietPeriod } ?? false
+        return continuing ? .dropped : .droppedFirst
     }
 }
