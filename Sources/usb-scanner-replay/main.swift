@@ -10,7 +10,7 @@
 // usage: usb-scanner-replay --device FILE.umockdev --ioctl FILE.ioctl --mode keyboard|hid-pos
 //        --vendor 0xVVVV --product 0xPPPP [--serial S | --bus B --address A] [--hotplug auto|poll]
 //        [--replug-ioctl FILE.ioctl] [--scans-per-second N] [--scan-burst N] [--arrival-wait-ms N]
-//        [--timeout-ms N]
+//        [--timeout-ms N] [--manager yes]
 import CUMockdev
 import DeviceKit
 import Foundation
@@ -152,6 +152,70 @@ let sink = DeviceEventSink(deviceID: "scanner", role: .codeScanner) { event in
 }
 
 let timeout = Duration.milliseconds(options["timeout-ms"].flatMap(Int.init) ?? 15_000)
+
+/// The driver started and restarted by DeviceManager, as in kioskd: after the unplug the manager
+/// stops it and starts it again after its backoff, and `start` waits for the scanner to come back.
+func runUnderManager() async -> Bool {
+    var managerLogger = Logger(label: "usb-scanner-replay.manager")
+    managerLogger.logLevel = .warning
+    // A second's backoff leaves this program ample time to unplug the device before the restart.
+    let manager = DeviceManager(devices: [ManagedDevice(scanner, role: .codeScanner)], logger: managerLogger,
+                                backoff: RestartBackoff(initial: .seconds(1), maximum: .seconds(2), jitter: 0))
+    return await withTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            await manager.run()
+            return false
+        }
+        group.addTask {
+            var onlines = 0
+            var unpluggedYet = false
+            for await event in manager.events {
+                switch event.body {
+                case .data(.codeScanned(let bytes)):
+                    say("code " + bytes.map { String(format: "%02X", $0) }.joined())
+                case .data:
+                    break
+                case .status(let status):
+                    let health = status.health
+                    say("health \(health.state.rawValue) \(health.reason ?? "-") \(health.action.rawValue)")
+                    if health.state == .online { onlines += 1 }
+                    if health.state == .offline, health.reason == "disconnected", onlines == 1, !unpluggedYet, let replug {
+                        unpluggedYet = true
+                        testbed.unplug()
+                        say("unplugged")
+                        try? await Task.sleep(for: .milliseconds(200))
+                        testbed.plug(description: description, replay: replug)
+                        testbed.announce()
+                        say("replugged")
+                    } else if health.state == .offline, health.reason == "disconnected", onlines >= (replug == nil ? 1 : 2) {
+                        return true
+                    }
+                }
+            }
+            return false
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return false
+        }
+        var result = false
+        for await finished in group {
+            result = finished
+            break
+        }
+        group.cancelAll()
+        return result
+    }
+}
+
+if options["manager"] == "yes" {
+    let finished = await runUnderManager()
+    if !finished { say("timeout") }
+    say("counts dropped=\(scanner.droppedScans) rejected=\(scanner.rejectedReports)")
+    say("stopped")
+    exit(0)
+}
+
 let finished = await withTaskGroup(of: Bool.self) { group in
     group.addTask {
         do {

@@ -30,6 +30,17 @@ import Testing
         #expect(run.lines.contains("unplugged") && run.lines.contains("replugged"))
     }
 
+    @Test func deviceManagerRestartsItAfterTheUnplug() throws {
+        // As in kioskd: offline with action reset makes DeviceManager stop the driver and start it
+        // again after its backoff; start waits for the scanner to come back and claims it.
+        let run = try ReplayRun.run(Self.keyboard + ["--ioctl", "keyboard-unplug.ioctl", "--replug-ioctl", "keyboard-replug.ioctl",
+                                                    "--manager", "yes"])
+        #expect(run.codes == ["246810", "97531"])
+        #expect(run.healths.filter { $0.hasPrefix("online") }.count == 2)
+        #expect(run.healths.first == "online - none" && run.healths.last == "offline disconnected reset")
+        #expect(!run.lines.contains("timeout"))
+    }
+
     @Test func hidPOSUnplugMidCodeWhilePolling() throws {
         let run = try ReplayRun.run(Self.hidPOS + ["--ioctl", "hidpos-unplug.ioctl", "--replug-ioctl", "hidpos-replug.ioctl",
                                                   "--hotplug", "poll"])
