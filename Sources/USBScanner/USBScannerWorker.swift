@@ -225,6 +225,13 @@ final class USBScannerWorker: @unchecked Sendable {
     }
 
     fileprivate func transferDone(_ transfer: UnsafeMutablePointer<libusb_transfer>) {
+        guard transfer == self.transfer else {
+            // A transfer given up on when its device went (see releaseClaim) came back after all:
+            // it is ours to free now, and says nothing about the device claimed since.
+            transfer.pointee.buffer?.deallocate()
+            libusb_free_transfer(transfer)
+            return
+        }
         transferInFlight = false
         switch transfer.pointee.status {
         case LIBUSB_TRANSFER_COMPLETED:
