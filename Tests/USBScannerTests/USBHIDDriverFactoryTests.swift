@@ -1,4 +1,5 @@
 import DeviceKit
+import Foundation
 import Testing
 @testable import USBScanner
 
@@ -58,6 +59,17 @@ import Testing
         #expect(refusal(entry: entry)?.detail.contains("report-mode") == true)
         entry.quirks = ["report-mode": .text("hid-pos"), "scans-per-second": .number(5000)]
         #expect(refusal(entry: entry)?.detail.contains("scans-per-second") == true)
+    }
+
+    @Test func shippedCatalogModelsMakeDevices() throws {
+        let devices = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Devices").standardizedFileURL
+        let catalog = try DeviceCatalog.load(directory: devices)
+        let models = catalog.entries.filter { $0.driver == .usbHID }
+        #expect(!models.isEmpty)
+        for model in models {
+            let device = try USBHIDDriverFactory().makeDevice(for: model, id: model.model, connection: DeviceConnection())
+            #expect(device.model == model.model)
+        }
     }
 
     @Test func otherDriversAreRefused() {
