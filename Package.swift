@@ -39,6 +39,8 @@ let package = Package(
         // DES-EDE for ICAO 9303 BAC and secure messaging; swift-crypto has no DES.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
+        // libumockdev's testbed API, for usb-scanner-replay only (the USB scanner tests); never in kioskd.
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
 
         .target(name: "YAMLData", dependencies: [
             .product(name: "Yams", package: "Yams"),
@@ -51,7 +53,14 @@ let package = Package(
         .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite", "CLibCrypto"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
-        .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
+        .target(name: "USBScanner", dependencies: [
+            "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // Runs the usb-hid driver against a umockdev testbed for USBScannerTests (it needs
+        // libumockdev's preload library, hence a program of its own).
+        .executableTarget(name: "usb-scanner-replay", dependencies: [
+            "USBScanner", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -115,6 +124,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
+        // libFuzzer targets (scripts/fuzz.sh NAME): each depends only on the module it fuzzes.
+        .executableTarget(name: "fuzz-hid-report", dependencies: ["USBScanner"], path: "Fuzz/hid-report",
+                          exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-code-classifier", dependencies: ["Flows"], path: "Fuzz/code-classifier",
+                          exclude: ["seeds"], swiftSettings: strict),
+
         .testTarget(name: "YAMLDataTests", dependencies: ["YAMLData"], swiftSettings: strict),
         .testTarget(name: "DeviceKitTests", dependencies: [
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
@@ -122,7 +137,7 @@ let package = Package(
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
-        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
             "Outbox", "PlatformStandIn",
