@@ -100,7 +100,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Flows"], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
-            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
+            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow", "USBScanner",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -3,7 +3,7 @@
 /// control or format characters (escape sequences, NUL, bidirectional overrides) are refused, so a
 /// refused code never reaches a screen, a log or a query. Valid text no rule matches is `unknown`.
 ///
-/// Supersedes the fixed checks of ``ScannedCode``.
+/// It replaced the fixed checks the flows had before.
 public struct CodeClassifier: Sendable {
     public let maximumLength: Int
     public let rules: [CodeRule]
