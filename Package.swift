@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "kioskctl", targets: ["kioskctl"]),
         .executable(name: "kiosk-bench", targets: ["kiosk-bench"]),
         .executable(name: "kiosk-platform", targets: ["kiosk-platform"]),
+        .executable(name: "kiosk-card-emulator", targets: ["kiosk-card-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -49,6 +50,9 @@ let package = Package(
         ], swiftSettings: strict),
         // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
         .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite", "CLibCrypto"], swiftSettings: strict),
+        // The project's card emulator (a test passport for pcscd's vpcd driver), for tests and benchmarks.
+        .target(name: "CardEmulator", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
+        .executableTarget(name: "kiosk-card-emulator", dependencies: ["CardEmulator"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
         .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
@@ -111,15 +115,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn",
+            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "SmartCard", "CardEmulator", "DeviceKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
+
+        // libFuzzer targets (scripts/fuzz.sh); without -DFUZZING they replay the files they are given.
+        .executableTarget(name: "fuzz-ber-tlv", dependencies: ["SmartCard"], path: "Fuzz/ber-tlv", exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-mrz", dependencies: ["DeviceKit"], path: "Fuzz/mrz", exclude: ["seeds"], swiftSettings: strict),
 
         .testTarget(name: "YAMLDataTests", dependencies: ["YAMLData"], swiftSettings: strict),
         .testTarget(name: "DeviceKitTests", dependencies: [
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit", "CardEmulator"], swiftSettings: strict),
         .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit"], swiftSettings: strict),

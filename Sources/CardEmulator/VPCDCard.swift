@@ -83,6 +83,8 @@ public final class VPCDCard: Sendable {
     /// How many times the card connected to vpcd (insertions, including after pcscd restarts).
     public var connections: Int { state.withLock { $0.connections } }
     public var isConnected: Bool { state.withLock { $0.socket >= 0 } }
+    /// Whether the card is meant to be on the reader (false after ``pull()`` or a pull fault).
+    public var isInserted: Bool { state.withLock { $0.inserted } }
 
     /// Stops the thread and closes the connection; waits up to two seconds for the thread to end.
     public func stop() {
@@ -173,6 +175,11 @@ public final class VPCDCard: Sendable {
             if result < 0 && errno == EINTR { continue }
             guard result > 0 else { return nil }
             received += result
+            // vpcd writes the length and the APDU separately; with Nagle on its side each second
+            // write waits for our ACK, which Linux delays by up to 40 ms. Quick ACKs avoid that
+            // (the flag does not stick, so it is set after every read).
+            var one: Int32 = 1
+            setsockopt(socket, Int32(IPPROTO_TCP), TCP_QUICKACK, &one, socklen_t(MemoryLayout<Int32>.size))
         }
         return buffer
     }
