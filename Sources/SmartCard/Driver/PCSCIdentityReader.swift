@@ -47,14 +47,16 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
         let monitor = ReaderMonitor(readerNameContains: readerNameContains) { [weak self] event in
             self?.handle(event)
         }
-        let previous = state.withLock { state -> ReaderMonitor? in
+        let (previous, worker) = state.withLock { state -> (ReaderMonitor?, BlockingThread) in
             let previous = state.monitor
             state.sink = sink
             state.monitor = monitor
-            if state.worker == nil { state.worker = BlockingThread(name: "pcsc-reader-\(id)") }
-            return previous
+            let worker = state.worker ?? BlockingThread(name: "pcsc-reader-\(id)")
+            state.worker = worker
+            return (previous, worker)
         }
-        previous?.stop()
+        // Stopping waits for the monitor's thread: done on the reader's thread, not the caller's.
+        if let previous { _ = try? await worker.run { previous.stop() } }
         monitor.start()
     }
 
@@ -69,8 +71,10 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
             }
             return (state.monitor, state.worker)
         }
-        monitor?.stop()
-        worker?.stop()
+        if let worker {
+            if let monitor { _ = try? await worker.run { monitor.stop() } }
+            worker.stop()
+        }
         workerContext.withLock { $0 = nil }
     }
 

@@ -19,11 +19,24 @@ final class PCSCTestBed {
     static let unshare = "/usr/bin/unshare"
     static let firstReader = "Virtual PCD 00 00"
 
-    /// The one socket directory of this test process (see above).
+    /// The one directory of this test process (see above): configuration, log and, in a private
+    /// mount namespace, the socket.
     static let runDirectory: String = {
         let path = NSTemporaryDirectory() + "kiosk-pcscd-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        setenv("PCSCLITE_CSOCK_NAME", path + "/run/pcscd.comm", 1)
+        setenv("PCSCLITE_CSOCK_NAME", privateNamespaces ? path + "/run/pcscd.comm" : "/run/pcscd/pcscd.comm", 1)
         return path
+    }()
+
+    /// Whether this machine lets root make a mount namespace (containers without CAP_SYS_ADMIN do
+    /// not). Without one, pcscd runs with the system's /run/pcscd, which only works while no other
+    /// pcscd runs; the bed then says so instead of disturbing it.
+    static let privateNamespaces: Bool = {
+        guard let pid = try? spawn([unshare, "-m", "--propagation", "private", "--", "/bin/true"], output: "/dev/null") else {
+            return false
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return status == 0
     }()
 
     let port: UInt16
@@ -33,10 +46,12 @@ final class PCSCTestBed {
     enum Failure: Error, CustomStringConvertible {
         case missing(String)
         case notReady(String)
+        case systemDaemonRunning
         var description: String {
             switch self {
             case .missing(let path): "\(path) is missing: install pcscd and vsmartcard-vpcd (see DESIGN.md, Test bed recipes)"
             case .notReady(let log): "pcscd did not list the vpcd readers; its log:\n\(log)"
+            case .systemDaemonRunning: "no mount namespaces here (unshare -m failed) and /run/pcscd/pcscd.comm exists: stop the system pcscd to run these tests"
             }
         }
     }
@@ -65,8 +80,13 @@ final class PCSCTestBed {
         CHANNELID    \(hexPort)
 
         """.write(toFile: directory + "/conf/vpcd", atomically: true, encoding: .utf8)
-        let script = "mkdir -p /run/pcscd && mount --bind \(directory)/run /run/pcscd && exec \(Self.pcscd) -f -c \(directory)/conf"
-        pid = try Self.spawn([Self.unshare, "-m", "--propagation", "private", "--", "/bin/sh", "-c", script], output: logPath)
+        if Self.privateNamespaces {
+            let script = "mkdir -p /run/pcscd && mount --bind \(directory)/run /run/pcscd && exec \(Self.pcscd) -f -c \(directory)/conf"
+            pid = try Self.spawn([Self.unshare, "-m", "--propagation", "private", "--", "/bin/sh", "-c", script], output: logPath)
+        } else {
+            guard !manager.fileExists(atPath: "/run/pcscd/pcscd.comm") else { throw Failure.systemDaemonRunning }
+            pid = try Self.spawn([Self.pcscd, "-f", "-c", directory + "/conf"], output: logPath)
+        }
         try waitForReaders()
     }
 
@@ -77,6 +97,11 @@ final class PCSCTestBed {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
         pid = 0
+        // A killed pcscd leaves its socket and pid file; in the system's /run/pcscd they are ours.
+        if !Self.privateNamespaces {
+            unlink("/run/pcscd/pcscd.comm")
+            unlink("/run/pcscd/pcscd.pid")
+        }
     }
 
     /// Stops pcscd (SIGTERM, then SIGKILL after three seconds) and removes its directory.
