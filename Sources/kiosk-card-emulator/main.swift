@@ -33,7 +33,8 @@ let card = VPCDCard(host: options.host, port: options.port, passport: passport, 
                     transmissionProtocol: options.transmissionProtocol)
 if let count = options.pullAfterCommands { card.pullAfter(commands: count) }
 card.start()
-print("kiosk-card-emulator: serving a test passport to vpcd at \(options.host):\(options.port)")
+// Unbuffered, so that a log file shows the line while the emulator runs.
+FileHandle.standardOutput.write(Data("kiosk-card-emulator: serving a test passport to vpcd at \(options.host):\(options.port)\n".utf8))
 while true {
     if !card.isInserted, let delay = options.reinsertAfterMilliseconds {
         usleep(UInt32(delay) * 1000)
