@@ -161,6 +161,29 @@ import Glibc
                 == [.cardRemoved(reader: name), .cardInserted(reader: name, atr: card.atr)])
     }
 
+    @Test func aMissingReaderIsOfflineAndAnEmptyReaderHasNoDocument() async throws {
+        let recorder = EventRecorder()
+        let missing = PCSCIdentityReader(id: "missing", model: "generic-pcsc-reader", readerNameContains: "No Such Reader")
+        try await missing.start(sink: recorder.sink(id: missing.id))
+        #expect(await eventually { await missing.currentHealth() == .offline("reader-missing") })
+        #expect(await missing.selfTest() == .offline("reader-missing"))
+        await missing.stop()
+
+        // The first vpcd reader, with no card on it.
+        let empty = PCSCIdentityReader(id: "empty", model: "generic-pcsc-reader", readerNameContains: PCSCTestBed.firstReader)
+        try await empty.start(sink: EventRecorder().sink(id: empty.id))
+        #expect(await eventually { await empty.currentHealth() == .online })
+        #expect(await empty.selfTest() == .online)
+        do {
+            _ = try await empty.read(accessKey: passport.accessKey)
+            Issue.record("read a document from an empty reader")
+        } catch {
+            #expect(error.code == "no-document")
+        }
+        await empty.stop()
+        #expect(await empty.currentHealth() == .offline("stopped"))
+    }
+
     @Test func stopCancelsABlockingWait() async throws {
         let monitor = ReaderMonitor(readerNameContains: PCSCTestBed.firstReader, pollMilliseconds: 60_000) { _ in }
         monitor.start()
