@@ -48,7 +48,8 @@ import Testing
         #expect(td1.latinName == "ERIKSSON ANNA MARIA")
         #expect(td1.nationality == "UTO")
         #expect(td1.expiryDate.text == "120415")
-        // The same zone without line breaks.
+        // The same zone with Windows line ends, and without line breaks.
+        #expect(try MachineReadableZone.parse(Self.td1.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n") == td1)
         #expect(try MachineReadableZone.parse(Self.td1.replacingOccurrences(of: "\n", with: "")) == td1)
     }
 

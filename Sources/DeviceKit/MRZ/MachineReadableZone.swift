@@ -38,7 +38,7 @@ public struct MachineReadableZone: Sendable, Equatable {
     /// Parses a zone given as its lines (separated by newlines, spaces ignored at the ends) or as
     /// one run of 90, 72 or 88 characters.
     public static func parse(_ text: String) throws(MRZError) -> MachineReadableZone {
-        let compact = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        let compact = text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .joined()
         let characters = Array(compact.unicodeScalars)
