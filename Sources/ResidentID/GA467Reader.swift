@@ -236,7 +236,7 @@ public final class GA467Reader: IdentityReader {
         }
         sink?.status(health)
         // While the line is down nobody else answers a self-test.
-        if !health.isUsable {
+        if health.state == .offline {
             let waiters = state.withLock { state in defer { state.selfTestWaiters = [] }; return state.selfTestWaiters }
             waiters.forEach { $0.resume(returning: health) }
         }
@@ -253,7 +253,7 @@ public final class GA467Reader: IdentityReader {
         while isCurrent(generation) {
             let remaining = ContinuousClock.now.duration(to: end)
             if remaining <= .zero { return }
-            if !state.withLock({ $0.health.isUsable || $0.selfTestWaiters.isEmpty }) {
+            if state.withLock({ $0.health.state == .offline && !$0.selfTestWaiters.isEmpty }) {
                 let (waiters, health) = state.withLock { state in
                     defer { state.selfTestWaiters = [] }
                     return (state.selfTestWaiters, state.health)
