@@ -50,6 +50,12 @@ let package = Package(
         // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
         .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite", "CLibCrypto"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
+        // The project's own GA 467 reader on a pseudo-terminal, for tests, the benchmark and installers.
+        .target(name: "GA467Emulator", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
+        .executableTarget(name: "kiosk-ga467-emulator", dependencies: ["GA467Emulator", "ResidentID", "DeviceKit"],
+                          swiftSettings: strict),
+        .executableTarget(name: "fuzz-ga467-frame", dependencies: ["ResidentID"], path: "Fuzz/ga467-frame",
+                          exclude: ["seeds"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
         .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
@@ -120,7 +126,7 @@ let package = Package(
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
-        .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
