@@ -70,6 +70,12 @@ public final class GA467Reader: IdentityReader {
     // MARK: Device
 
     public func start(sink: DeviceEventSink) async throws {
+        // Started already: only the sink changes.
+        let alreadyRunning = state.withLock { state -> Bool in
+            if state.running { state.sink = sink }
+            return state.running
+        }
+        if alreadyRunning { return }
         await waitForThreadExit()
         var decoder: WLTDecoder?
         var problem: DeviceError?

@@ -56,6 +56,18 @@ do {
 }
 // One write, unbuffered: a parent reading the output file sees both lines at once.
 FileHandle.standardOutput.write(Data("tty \(emulator.slavePath ?? "?")\nlink \(link)\n".utf8))
-signal(SIGINT) { _ in _exit(0) }
-signal(SIGTERM) { _ in _exit(0) }
+// A parent may have spawned us with these signals blocked (posix_spawn inherits the mask): unblock
+// them, so SIGTERM ends the emulator and removes its link.
+nonisolated(unsafe) let linkForSignal: UnsafeMutablePointer<CChar> = strdup(link)!
+var stopSignals = sigset_t()
+sigemptyset(&stopSignals)
+sigaddset(&stopSignals, SIGINT)
+sigaddset(&stopSignals, SIGTERM)
+pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+let stop: @convention(c) (Int32) -> Void = { _ in
+    unlink(linkForSignal)
+    _exit(0)
+}
+signal(SIGINT, stop)
+signal(SIGTERM, stop)
 while true { sleep(3600) }
