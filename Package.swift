@@ -118,6 +118,8 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
             "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn",
+            // ResidentIDBench.swift: a GA 467 read against the emulator.
+            "ResidentID", "GA467Emulator", "DeviceKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
