@@ -26,12 +26,17 @@ public final class GA467Emulator: Sendable {
         public var removeCardAfterBytes: Int?
         /// SW3 for SAM status (11 FF) and find card; 0x60 or 0x66 make a broken SAM.
         public var samStatus: UInt8
+        /// SW3 for every read (30 01, 30 10) instead of the card's data, e.g. 0x41 for a card that
+        /// cannot be read or 0x33 for one whose data does not verify.
+        public var readStatus: UInt8?
 
-        public init(garbage: Bool = false, baud: Int? = nil, removeCardAfterBytes: Int? = nil, samStatus: UInt8 = 0x90) {
+        public init(garbage: Bool = false, baud: Int? = nil, removeCardAfterBytes: Int? = nil, samStatus: UInt8 = 0x90,
+                    readStatus: UInt8? = nil) {
             self.garbage = garbage
             self.baud = baud
             self.removeCardAfterBytes = removeCardAfterBytes
             self.samStatus = samStatus
+            self.readStatus = readStatus
         }
     }
 
@@ -166,6 +171,7 @@ public final class GA467Emulator: Sendable {
                 guard let card = state.card else { return (GA467Response(sw3: 0x41), nil) }
                 guard state.selected else { return (GA467Response(sw3: 0x23), nil) }
                 state.counters.reads += 1
+                if let status = state.faults.readStatus { return (GA467Response(sw3: status), nil) }
                 let answer = ReadAnswer(text: card.text, photo: card.photo,
                                         fingerprint: command == .readWithFingerprint ? card.fingerprint : nil)
                 var cut: Int?

@@ -83,6 +83,29 @@ import Testing
         await bench.finish()
     }
 
+    @Test(arguments: [(UInt8(0x41), "ga467-read-failed"), (0x33, "ga467-verification-failed"), (0x40, "ga467-wrong-card")])
+    func aCardTheSAMCannotReadIsTriedThreeTimesThenReported(status: UInt8, code: String) async throws {
+        let bench = try EmulatorBench(card: .residentID, faults: .init(readStatus: status))
+        try await bench.start()
+        #expect(await bench.events.wait { $0.failures.count == 1 })
+        #expect(bench.events.failures.first?.code == code)
+        #expect(bench.events.failures.first?.action == .retry)
+        #expect(bench.emulator.counters.reads == 3)
+        // Given up until the card is placed again.
+        let commands = bench.emulator.counters.commands
+        #expect(await bench.events.wait { _ in bench.emulator.counters.commands >= commands + 5 })
+        #expect(bench.emulator.counters.reads == 3)
+        bench.emulator.setFaults(.init())
+        bench.emulator.removeCard()
+        // Two more finds: at least one saw the reader empty.
+        let afterRemoval = bench.emulator.counters.commands
+        #expect(await bench.events.wait { _ in bench.emulator.counters.commands >= afterRemoval + 2 })
+        bench.emulator.insert(.residentID)
+        #expect(await bench.events.wait { $0.presented.count == 1 })
+        #expect(bench.events.failures.count == 1)
+        await bench.finish()
+    }
+
     @Test func garbageOnTheLineIsSkipped() async throws {
         let bench = try EmulatorBench(card: .residentID, faults: .init(garbage: true))
         try await bench.start()
