@@ -44,6 +44,13 @@ import Testing
         }
     }
 
+    @Test func onlyIdentityReaders() {
+        let entry = CatalogEntry(model: "x", name: "x", category: .printer, driver: .ga467)
+        #expect(throws: DeviceError.self) {
+            try GA467DriverFactory().makeDevice(for: entry, id: "r", connection: DeviceConnection(["path": "/dev/ttyUSB0"]))
+        }
+    }
+
     @Test func aBaudTermiosCannotSetIsACatalogError() {
         var entry = Self.entry
         entry.serial = .init(baud: 14400)
