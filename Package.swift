@@ -39,6 +39,8 @@ let package = Package(
         // DES-EDE for ICAO 9303 BAC and secure messaging; swift-crypto has no DES.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
+        // libumockdev's testbed API, for usb-scanner-replay only (the USB scanner tests); never in kioskd.
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
 
         .target(name: "YAMLData", dependencies: [
             .product(name: "Yams", package: "Yams"),
@@ -57,7 +59,14 @@ let package = Package(
         .executableTarget(name: "fuzz-ga467-frame", dependencies: ["ResidentID"], path: "Fuzz/ga467-frame",
                           exclude: ["seeds"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
-        .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
+        .target(name: "USBScanner", dependencies: [
+            "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // Runs the usb-hid driver against a umockdev testbed for USBScannerTests (it needs
+        // libumockdev's preload library, hence a program of its own).
+        .executableTarget(name: "usb-scanner-replay", dependencies: [
+            "USBScanner", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -97,7 +106,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Flows"], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
-            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
+            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow", "USBScanner",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -109,11 +118,11 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon",
+            "KioskDaemon", "RemoteWindow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskDaemon", "Outbox",
+            "KioskDaemon", "Outbox", "RemoteWindow", "TerminalUI", "Flows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
@@ -123,6 +132,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
+        // libFuzzer targets (scripts/fuzz.sh NAME): each depends only on the module it fuzzes.
+        .executableTarget(name: "fuzz-hid-report", dependencies: ["USBScanner"], path: "Fuzz/hid-report",
+                          exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-code-classifier", dependencies: ["Flows"], path: "Fuzz/code-classifier",
+                          exclude: ["seeds"], swiftSettings: strict),
+
         .testTarget(name: "YAMLDataTests", dependencies: ["YAMLData"], swiftSettings: strict),
         .testTarget(name: "DeviceKitTests", dependencies: [
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
@@ -130,7 +145,7 @@ let package = Package(
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
-        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
             "Outbox", "PlatformStandIn",
