@@ -56,6 +56,12 @@ let package = Package(
         .target(name: "CardEmulator", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
         .executableTarget(name: "kiosk-card-emulator", dependencies: ["CardEmulator"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
+        // The project's own GA 467 reader on a pseudo-terminal, for tests, the benchmark and installers.
+        .target(name: "GA467Emulator", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
+        .executableTarget(name: "kiosk-ga467-emulator", dependencies: ["GA467Emulator", "ResidentID", "DeviceKit"],
+                          swiftSettings: strict),
+        .executableTarget(name: "fuzz-ga467-frame", dependencies: ["ResidentID"], path: "Fuzz/ga467-frame",
+                          exclude: ["seeds"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
         .target(name: "USBScanner", dependencies: [
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
@@ -104,7 +110,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Flows"], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
-            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow", "USBScanner", "SmartCard",
+            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow", "USBScanner", "SmartCard", "ResidentID",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -124,7 +130,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "SmartCard", "CardEmulator", "DeviceKit",
+            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
+            // The drivers' benchmarks: an ICAO read against the card emulator, a GA 467 read against its emulator.
+            "SmartCard", "CardEmulator", "ResidentID", "GA467Emulator",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
@@ -142,7 +150,7 @@ let package = Package(
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit", "CardEmulator"], swiftSettings: strict),
-        .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
