@@ -20,10 +20,14 @@ struct KioskBench: ParsableCommand {
             Exits 0 when the benchmark ran, whether or not every goal was met; non-zero when it could not run.
             """)
 
-    /// The two halves of the report.
+    /// The parts of the report.
     enum Part: String, ExpressibleByArgument, CaseIterable {
         case terminal
         case queue
+        /// The remote window: frame to operator, bytes per key, the kiosk's own latency under observers.
+        case remote
+        /// The drivers: ICAO read, GA 467 read, code scanned to flow event.
+        case drivers
     }
 
     @Option(help: "The kioskd binary (default: kioskd in the same folder as kiosk-bench).")
@@ -56,7 +60,7 @@ struct KioskBench: ParsableCommand {
     @Flag(help: "Skip the in-process rendering benchmark.")
     var skipInProcess = false
 
-    @Option(help: "Run only one part: terminal (kioskd on a pty) or queue (the outbox on this disk).")
+    @Option(help: "Run only one part: terminal (kioskd on a pty), queue (the outbox on this disk), remote (the remote window) or drivers.")
     var only: Part?
 
     @Option(help: "Folder for the queue's databases, on the disk to measure (default: .build-bench-data in the repository).")
@@ -89,9 +93,30 @@ struct KioskBench: ParsableCommand {
         }
     }
 
+    @Option(help: "Remote window: keypad keys per measurement.")
+    var remoteKeys = 400
+
+    @Option(help: "Remote window: observers attached for the overhead measurement.")
+    var observers = 50
+
     func run() throws {
-        if only != .queue { try runTerminal() }
-        if only != .terminal { try runQueue() }
+        if only == nil || only == .terminal { try runTerminal() }
+        if only == nil || only == .queue { try runQueue() }
+        if only == nil || only == .remote { try runRemote() }
+        if only == nil || only == .drivers { try runDrivers() }
+    }
+
+    private func runRemote() throws {
+        let launcher = Launcher(kioskd: try locateKioskd(), configuration: try locateConfiguration(), columns: columns, rows: rows)
+        defer { launcher.removeFolders() }
+        let result = try RemoteWindowBench(launcher: launcher, keys: remoteKeys, observers: observers,
+                                           settle: nanoseconds(settleMs), firstFrameQuiet: nanoseconds(firstFrameQuietMs)).run()
+        print(result.markdown(machine: .current(), command: commandLine()), terminator: "")
+    }
+
+    private func runDrivers() throws {
+        let repository = Self.locateRepository() ?? FileManager.default.currentDirectoryPath
+        print(try DriversBench.report(repository: repository, command: commandLine()), terminator: "")
     }
 
     /// The offline queue: its own table, after the terminal's report (or alone with `--only queue`).
@@ -249,7 +274,7 @@ final class Launcher {
         var log: String { folder + "/kioskd.log" }
     }
 
-    func start(name: String) throws -> Instance {
+    func start(name: String, extraArguments: [String] = []) throws -> Instance {
         // Short, so the socket path stays well under the 108 bytes of sun_path.
         let folder = "/tmp/kiosk-bench-\(getpid())-\(name)"
         try? FileManager.default.removeItem(atPath: folder)
@@ -260,7 +285,7 @@ final class Launcher {
         environment["KIOSK_SOCKET"] = nil
         let process = try PTYProcess(executable: kioskd,
                                      arguments: ["--demo", "--config", configuration, "--state", folder,
-                                                 "--socket", folder + "/kioskd.sock"],
+                                                 "--socket", folder + "/kioskd.sock"] + extraArguments,
                                      environment: environment, columns: columns, rows: rows)
         return Instance(process: process, folder: folder)
     }

@@ -7,12 +7,23 @@ import USBScanner
 /// decoded as the USB thread does, the code goes through a `DeviceEventSink` into an `AsyncStream`
 /// (as DeviceManager's events do), and the consumer classifies it with the shipped
 /// `Kiosk/codes.yaml`, which is what the session needs to route it. Timed from the first report fed
-/// to the classified code in the consumer's hands, per code. Not wired into kiosk-bench yet.
+/// to the classified code in the consumer's hands, per code (`kiosk-bench --only drivers`).
 struct ScannerBench {
     struct Result {
         var keyboard: Distribution
         var hidPOS: Distribution
         var classifyOnly: Distribution
+
+        func markdown() -> String {
+            func row(_ name: String, _ value: Distribution) -> String {
+                String(format: "| %@ | %d | %.3f | %.3f | %.3f | %@ |", name, value.count, value.median,
+                       value.percentile(0.99), value.max, value.percentile(0.99) <= 2 ? "met" : "MISSED")
+            }
+            return ["| path (ms, host time) | n | median | p99 | max | p99 ≤ 2 ms |", "|---|---|---|---|---|---|",
+                    row("keyboard wedge: reports → event → classified", keyboard),
+                    row("HID POS: reports → event → classified", hidPOS),
+                    row("classify only", classifyOnly)].joined(separator: "\n")
+        }
     }
 
     let classifier: CodeClassifier

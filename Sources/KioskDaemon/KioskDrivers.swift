@@ -1,4 +1,6 @@
 import DeviceKit
+import ResidentID
+import SmartCard
 import USBScanner
 
 extension DeviceDrivers {
@@ -6,5 +8,8 @@ extension DeviceDrivers {
     public static let kiosk = DeviceDrivers([
         SimulatedDeviceFactory(),
         USBHIDDriverFactory(),
+        PCSCDriverFactory(),
+        GA467DriverFactory(),
+        SerialScannerDriverFactory(),
     ])
 }

@@ -207,6 +207,8 @@ public final class RemoteWindowHub: Sendable {
         var pending: [ConnectionID: Int] = [:]
         /// Connections whose frames are being skipped until their writer catches up.
         var behind: Set<ConnectionID> = []
+        /// The last message encoded: a screen change goes to every operator as the same message.
+        var lastEncoded: (envelope: Envelope, text: String)?
     }
 
     private let state: Mutex<State>
@@ -270,7 +272,13 @@ public final class RemoteWindowHub: Sendable {
                 return
             }
             state.pending[id, default: 0] += 1
-            let text = MessageCodec.encode(envelope)
+            let text: String
+            if let last = state.lastEncoded, last.envelope == envelope {
+                text = last.text
+            } else {
+                text = MessageCodec.encode(envelope)
+                state.lastEncoded = (envelope, text)
+            }
             logger.trace("remote window message", metadata: ["connection": "\(id)", "name": "\(envelope.header.name)", "bytes": "\(text.utf8.count)"])
             output.yield(.text(text))
         case .close(let id, let reason):

@@ -1,3 +1,4 @@
+import Synchronization
 import TerminalUI
 
 /// The kiosk's screen as operators may see it: the cell buffer the citizen sees, and the same
@@ -12,11 +13,24 @@ public struct MirrorScreen: Sendable, Equatable {
     public let plain: CellBuffer
     /// What every other operator sees.
     public let masked: CellBuffer
+    /// Tells this screen apart from every other, for ``FrameStream``'s shared diffs.
+    let sequence: Int
+    /// The frames already computed to this screen, shared by every operator that showed the same
+    /// screen before: fifty observers cost one diff, not fifty.
+    let memo = FrameMemo()
+
+    private static let sequences = Atomic<Int>(0)
 
     /// `masked` defaults to `plain`; it is always searched for `personalData`.
     public init(plain: CellBuffer, masked: CellBuffer? = nil, personalData: PersonalData = PersonalData()) {
         self.plain = plain
         self.masked = personalData.mask(masked ?? plain)
+        sequence = Self.sequences.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Two screens are equal when they show the same: how they were computed does not matter.
+    public static func == (lhs: MirrorScreen, rhs: MirrorScreen) -> Bool {
+        lhs.plain == rhs.plain && lhs.masked == rhs.masked
     }
 
     /// A screen of plain text lines, for tests, tools and a kiosk that has no renderer at hand.
@@ -38,6 +52,8 @@ public struct MirrorScreen: Sendable, Equatable {
 /// when consent changes is one more diff.
 public struct FrameStream: Sendable {
     private var shown: CellBuffer?
+    /// Which screen, and which rendering of it, the terminal shows: the key to the shared diffs.
+    private var shownKey: FrameMemo.Key?
 
     public init() {}
 
@@ -45,17 +61,45 @@ public struct FrameStream: Sendable {
     public var needsFullFrame: Bool { shown == nil }
 
     /// Forgets what the terminal shows: the next frame is full. For a viewer that lost frames.
-    public mutating func reset() { shown = nil }
+    public mutating func reset() {
+        shown = nil
+        shownKey = nil
+    }
 
     /// The frame that brings the terminal to `screen`, or nil when it already shows it.
     public mutating func frame(for screen: MirrorScreen, unmasked: Bool) -> FrameMessage? {
         let buffer = screen.buffer(unmasked: unmasked)
-        defer { shown = buffer }
-        guard let shown, shown.columns == buffer.columns, shown.rows == buffer.rows else {
-            return FrameMessage(full: true, data: FrameEncoder.fullFrame(buffer), columns: buffer.columns, rows: buffer.rows)
+        let key = FrameMemo.Key(fromSequence: shownKey?.fromSequence, fromUnmasked: shownKey?.fromUnmasked, unmasked: unmasked)
+        let previous = shown
+        shown = buffer
+        shownKey = FrameMemo.Key(fromSequence: screen.sequence, fromUnmasked: unmasked, unmasked: unmasked)
+        return screen.memo.frame(for: key) {
+            guard let previous, previous.columns == buffer.columns, previous.rows == buffer.rows else {
+                return FrameMessage(full: true, data: FrameEncoder.fullFrame(buffer), columns: buffer.columns, rows: buffer.rows)
+            }
+            let bytes = FrameEncoder.diff(from: previous, to: buffer)
+            guard !bytes.isEmpty else { return nil }
+            return FrameMessage(full: false, data: bytes, columns: buffer.columns, rows: buffer.rows)
         }
-        let bytes = FrameEncoder.diff(from: shown, to: buffer)
-        guard !bytes.isEmpty else { return nil }
-        return FrameMessage(full: false, data: bytes, columns: buffer.columns, rows: buffer.rows)
+    }
+}
+
+/// The frames computed to one screen, by what the operator's terminal showed before.
+final class FrameMemo: Sendable {
+    struct Key: Hashable, Sendable {
+        /// The screen shown before; nil: nothing (a full frame).
+        var fromSequence: Int?
+        var fromUnmasked: Bool?
+        var unmasked: Bool
+    }
+
+    private let frames = Mutex<[Key: FrameMessage?]>([:])
+
+    /// The frame for `key`, made by `make` the first time.
+    func frame(for key: Key, make: () -> FrameMessage?) -> FrameMessage? {
+        if let known = frames.withLock({ $0[key] }) { return known }
+        let made = make()
+        frames.withLock { $0[key] = made }
+        return made
     }
 }
