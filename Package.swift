@@ -50,7 +50,8 @@ let package = Package(
         // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
         .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite", "CLibCrypto"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
-        .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
+        .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict,
+                linkerSettings: [.linkedLibrary("fontconfig")]),
         .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [

@@ -3,12 +3,6 @@ import DeviceKit
 /// A CUPS printer's settings: the kiosk's `connection:` keys from kiosk.yaml, checked together
 /// (docs/drivers/printing.md). Every problem is a `.configuration` error naming the key.
 public struct CUPSPrinterSettings: Sendable, Equatable {
-    /// The paper a receipt is laid out for.
-    public enum Paper: String, Sendable, CaseIterable {
-        case a4
-        case roll80mm = "roll-80mm"
-    }
-
     /// How receipts reach the printer.
     public enum ReceiptFormat: String, Sendable, CaseIterable {
         /// Rendered by the kiosk as PDF; CUPS converts it for the printer.

@@ -27,14 +27,19 @@ final class ChildProcess: @unchecked Sendable {
     private var reaped = false
     private var exitStatus: Int32 = 0
 
-    init(_ program: String, _ arguments: [String], environment: [String: String] = [:], log: String) throws {
+    /// Output goes to `log`; standard error too, unless `errorLog` names a file of its own.
+    init(_ program: String, _ arguments: [String], environment: [String: String] = [:], log: String, errorLog: String? = nil) throws {
         let path = try executable(program)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let errorLog {
+            posix_spawn_file_actions_addopen(&actions, 2, errorLog, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -100,16 +105,19 @@ final class ChildProcess: @unchecked Sendable {
     var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 }
 
-/// Runs a short command to its end on a thread of its own and returns its exit code and output.
-func run(_ program: String, _ arguments: [String], in folder: String, environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-    let log = folder + "/run-\(UUID().uuidString.prefix(8)).out"
-    let child = try ChildProcess(program, arguments, environment: environment, log: log)
+/// Runs a short command to its end on a thread of its own and returns its exit code, standard
+/// output and standard error.
+func run(_ program: String, _ arguments: [String], in folder: String, environment: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
+    let name = folder + "/run-\(UUID().uuidString.prefix(8))"
+    let child = try ChildProcess(program, arguments, environment: environment, log: name + ".out", errorLog: name + ".err")
     let status = await withCheckedContinuation { continuation in
         Thread.detachNewThread { continuation.resume(returning: child.wait()) }
     }
     let output = child.output
-    try? FileManager.default.removeItem(atPath: log)
-    return (status, output)
+    let errors = (try? String(contentsOfFile: name + ".err", encoding: .utf8)) ?? ""
+    try? FileManager.default.removeItem(atPath: name + ".out")
+    try? FileManager.default.removeItem(atPath: name + ".err")
+    return (status, output, errors)
 }
 
 /// A localhost TCP port free at the moment of asking.

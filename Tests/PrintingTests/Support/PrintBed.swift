@@ -103,7 +103,7 @@ final class PrintBed: @unchecked Sendable {
     /// `lpadmin -h localhost:PORT -p NAME -E -v URI -m MODEL`.
     func addQueue(_ name: String, deviceURI: String, model: String) async throws {
         let result = try await run("lpadmin", ["-h", "127.0.0.1:\(cupsPort)", "-p", name, "-E", "-v", deviceURI, "-m", model], in: folder)
-        guard result.status == 0 else { throw BedError("lpadmin -p \(name) failed (\(result.status)): \(result.output)") }
+        guard result.status == 0 else { throw BedError("lpadmin -p \(name) failed (\(result.status)): \(result.errors)") }
         // cupsd fills in an IPP Everywhere queue's attributes from the generated PPD a moment later.
         guard model == "everywhere" else { return }
         let uri = "ipp://127.0.0.1:\(cupsPort)/printers/\(name)"
@@ -120,7 +120,7 @@ final class PrintBed: @unchecked Sendable {
     /// Runs a CUPS client tool against this cupsd (`-h` goes first).
     func cups(_ tool: String, _ arguments: [String]) async throws -> String {
         let result = try await run(tool, ["-h", "127.0.0.1:\(cupsPort)"] + arguments, in: folder)
-        guard result.status == 0 else { throw BedError("\(tool) \(arguments) failed (\(result.status)): \(result.output)") }
+        guard result.status == 0 else { throw BedError("\(tool) \(arguments) failed (\(result.status)): \(result.errors)") }
         return result.output
     }
 
