@@ -6,7 +6,7 @@ extension CUPSSession {
     func printerStatus() throws(DeviceError) -> PrinterStatus {
         let request = newRequest(IPP_OP_GET_PRINTER_ATTRIBUTES, attributes: [
             "printer-state", "printer-state-reasons", "printer-is-accepting-jobs", "printer-state-message",
-            "media-ready", "marker-names", "marker-levels",
+            "media-ready", "marker-names", "marker-levels", "device-uri",
         ])
         let (status, response) = try send(request, resource: "/")
         defer { ippDelete(response) }
@@ -16,6 +16,7 @@ extension CUPSSession {
         }
         let state = IPPRead.integer(response, "printer-state").flatMap(PrinterStatus.State.init(rawValue:)) ?? .stopped
         let names = IPPRead.strings(response, "marker-names")
+        let deviceURI = IPPRead.strings(response, "device-uri").first
         let levels = IPPRead.integers(response, "marker-levels")
         return PrinterStatus(
             state: state,
@@ -23,6 +24,32 @@ extension CUPSSession {
             acceptingJobs: IPPRead.boolean(response, "printer-is-accepting-jobs") ?? false,
             message: IPPRead.strings(response, "printer-state-message").first ?? "",
             mediaReady: IPPRead.strings(response, "media-ready"),
-            supplies: zip(names, levels).map { PrinterStatus.Supply(name: $0, level: Int($1)) })
+            supplies: zip(names, levels).map { PrinterStatus.Supply(name: $0, level: Int($1)) },
+            deviceReachable: deviceURI.flatMap(Self.probe(deviceURI:)))
+    }
+
+    /// Whether an IPP printer behind the queue accepts a connection; nil for other devices.
+    ///
+    /// cupsd learns that a network printer is gone only while a job is being sent, and even then
+    /// CUPS 2.4's ipp backend leaves no state reason (only a message), so an idle kiosk would look
+    /// healthy with its printer switched off. An IPP server takes a bare connection without
+    /// printing anything; AppSocket (socket://) printers may not, so they are never probed.
+    static func probe(deviceURI: String) -> Bool? {
+        var scheme = [CChar](repeating: 0, count: 32)
+        var user = [CChar](repeating: 0, count: 256)
+        var host = [CChar](repeating: 0, count: 256)
+        var resource = [CChar](repeating: 0, count: 1024)
+        var port: Int32 = 0
+        guard httpSeparateURI(HTTP_URI_CODING_ALL, deviceURI, &scheme, 32, &user, 256, &host, 256, &port, &resource, 1024).rawValue >= 0 else {
+            return nil
+        }
+        let schemeName = String(decoding: scheme.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard ["ipp", "ipps", "http", "https"].contains(schemeName), port > 0 else { return nil }
+        guard let addresses = httpAddrGetList(host, AF_UNSPEC, String(port)) else { return false }
+        defer { httpAddrFreeList(addresses) }
+        var socket: Int32 = -1
+        guard httpAddrConnect2(addresses, &socket, 1000, nil) != nil else { return false }
+        httpAddrClose(nil, socket)
+        return true
     }
 }

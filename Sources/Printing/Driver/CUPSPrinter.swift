@@ -149,12 +149,24 @@ public final class CUPSPrinter: Printer {
         return await print(job)
     }
 
+    /// A receipt as this printer takes it: PDF laid out for its paper, or ESC/POS for a raw queue.
+    public func receiptJob(_ content: ReceiptContent, kind: PrintJob.Kind = .receipt) throws(DeviceError) -> PrintJob {
+        switch settings.receiptFormat {
+        case .pdf:
+            return try ReceiptRenderer(paper: settings.paper).printJob(content, kind: kind)
+        case .escpos:
+            return PrintJob(kind: kind, title: kind == .testPage ? "test page" : "receipt", format: "application/vnd.cups-raw",
+                            document: Data(try ESCPOSReceipt.encode(content)))
+        }
+    }
+
     /// Submits a document and returns its job id without following it (for benchmarks and
     /// operators' tools; a kiosk flow uses `print`).
     public func submit(document: Data, format: String, title: String) async throws(DeviceError) -> Int32 {
         let session = jobSession
+        let settings = settings
         return try await jobThread.run {
-            Result { () throws(DeviceError) in try session.session.submit(document: document, format: format, title: title, options: [:]) }
+            Result { () throws(DeviceError) in try session.session.submit(document: document, format: format, title: title, options: settings.jobOptions) }
         }.get()
     }
 

@@ -32,6 +32,15 @@ public struct CUPSPrinterSettings: Sendable, Equatable {
         self.pdfPassThrough = pdfPassThrough
     }
 
+    /// Job template attributes sent with every job. A4 is asked for explicitly: a queue's default
+    /// may be US Letter, and CUPS' filters would then scale the certificate to fit.
+    public var jobOptions: [String: String] {
+        switch paper {
+        case .a4: ["media": "iso_a4_210x297mm"]
+        case .roll80mm: [:]
+        }
+    }
+
     public init(connection: DeviceConnection, device id: String) throws(DeviceError) {
         func bad(_ key: String, _ problem: String) -> DeviceError {
             DeviceError(code: "bad-connection", action: .configuration, detail: "device \(id): connection.\(key) \(problem)")

@@ -23,7 +23,7 @@ struct JobRunner {
             if let blocking = PrinterStateReasons.blockingError(try session.printerStatus(), queue: queue) {
                 return .failed(blocking)
             }
-            let jobID = try session.submit(document: document, format: format, title: title, options: [:])
+            let jobID = try session.submit(document: document, format: format, title: title, options: settings.jobOptions)
             var lastState = JobStatus.State.pending
             var faultSince: ContinuousClock.Instant?
             var nextPrinterCheck = clock.now + .seconds(1)

@@ -69,6 +69,7 @@ public enum PrinterStateReasons {
         if let worst = meanings.first, worst.state == .offline {
             return DeviceHealth(state: .offline, reason: worst.reason, action: worst.action)
         }
+        if status.deviceReachable == false { return DeviceHealth(state: .offline, reason: "device-unreachable", action: .reset) }
         if status.state == .stopped {
             // A stopped queue prints nothing; a reason that says why it stopped (out of paper) tells
             // the operator more than "paused".

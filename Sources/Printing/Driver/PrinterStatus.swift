@@ -24,14 +24,17 @@ public struct PrinterStatus: Sendable, Equatable {
     /// `media-ready`: what is loaded.
     public var mediaReady: [String]
     public var supplies: [Supply]
+    /// Whether the network printer behind the queue answers; nil when it is not probed.
+    public var deviceReachable: Bool?
 
     public init(state: State, reasons: [String] = [], acceptingJobs: Bool = true, message: String = "",
-                mediaReady: [String] = [], supplies: [Supply] = []) {
+                mediaReady: [String] = [], supplies: [Supply] = [], deviceReachable: Bool? = nil) {
         self.state = state
         self.reasons = reasons.filter { $0 != "none" }
         self.acceptingJobs = acceptingJobs
         self.message = message
         self.mediaReady = mediaReady
         self.supplies = supplies
+        self.deviceReachable = deviceReachable
     }
 }

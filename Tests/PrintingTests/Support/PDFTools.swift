@@ -49,4 +49,21 @@ enum PDFTools {
         guard rendered.status == 0 else { throw BedError("pdftoppm failed: \(rendered.errors)") }
         return try Data(contentsOf: URL(fileURLWithPath: folder + "/page.pgm"))
     }
+
+    /// Pixels that differ between two binary PGM images of the same size, and the pixel count.
+    static func differingPixels(_ a: Data, _ b: Data) throws -> (Int, Int) {
+        func pixels(_ image: Data) throws -> ArraySlice<UInt8> {
+            let bytes = [UInt8](image)
+            var newlines = 0
+            guard let start = bytes.firstIndex(where: { byte in
+                if byte == 0x0A { newlines += 1 }
+                return newlines == 3
+            }) else { throw BedError("not a PGM image") }
+            return bytes[(start + 1)...]
+        }
+        let left = try pixels(a)
+        let right = try pixels(b)
+        guard left.count == right.count else { throw BedError("pages of different sizes: \(left.count) and \(right.count) pixels") }
+        return (zip(left, right).filter { $0 != $1 }.count, left.count)
+    }
 }

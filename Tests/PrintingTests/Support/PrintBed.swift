@@ -199,9 +199,10 @@ final class PrintBed: @unchecked Sendable {
         }
     }
 
-    /// Files ippeveprinter printed, by name.
+    /// Documents ippeveprinter received, by name (not the `.prn` outputs of its `-c` command).
     func printedFiles() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: printerSpool)) ?? []).sorted().map { printerSpool + "/" + $0 }
+        ((try? FileManager.default.contentsOfDirectory(atPath: printerSpool)) ?? []).sorted()
+            .filter { !$0.hasSuffix(".prn") }.map { printerSpool + "/" + $0 }
     }
 
     func stop() {
