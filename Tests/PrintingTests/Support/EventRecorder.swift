@@ -15,9 +15,13 @@ final class EventRecorder: Sendable {
         }
     }
 
-    /// Waits until a reported health satisfies `condition`.
-    func waitForHealth(_ timeout: Duration = .seconds(15), _ what: String, _ condition: @escaping (DeviceHealth) -> Bool) async throws -> DeviceHealth {
-        try await waitUntil(timeout, "health \(what), got \(healths)") { healths.contains(where: condition) }
-        return healths.last(where: condition)!
+    /// How many healths were reported so far.
+    var count: Int { healths.count }
+
+    /// Waits until a health reported after the first `skip` satisfies `condition`.
+    func waitForHealth(_ timeout: Duration = .seconds(15), _ what: String, after skip: Int = 0,
+                       _ condition: @escaping (DeviceHealth) -> Bool) async throws -> DeviceHealth {
+        try await waitUntil(timeout, "health \(what), got \(healths)") { healths.dropFirst(skip).contains(where: condition) }
+        return healths.dropFirst(skip).last(where: condition)!
     }
 }
