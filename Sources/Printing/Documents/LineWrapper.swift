@@ -16,7 +16,7 @@ public struct LineWrapper {
     static let noLineEnd: Set<Character> = Set("（「『【《〈([{")
 
     /// East Asian wide characters: CJK ideographs, kana, hangul, fullwidth forms and CJK punctuation.
-    static func isWide(_ character: Character) -> Bool {
+    public static func isWide(_ character: Character) -> Bool {
         guard let scalar = character.unicodeScalars.first?.value else { return false }
         return (0x1100...0x115F).contains(scalar) || (0x2E80...0xA4CF).contains(scalar) || (0xAC00...0xD7A3).contains(scalar)
             || (0xF900...0xFAFF).contains(scalar) || (0xFE30...0xFE4F).contains(scalar) || (0xFF00...0xFF60).contains(scalar)
