@@ -2,20 +2,21 @@ import CCairo
 import DeviceKit
 import Synchronization
 
-/// The receipt's fonts: Noto Sans CJK SC (regular and bold) found through fontconfig and used as
-/// cairo FreeType font faces, so Chinese is drawn with real glyphs and embedded in the PDF with a
-/// ToUnicode map (`pdftotext` reads it back). Looked up once per process.
+/// The receipt's font: Noto Sans CJK SC found through fontconfig and used as a cairo FreeType font
+/// face, so Chinese is drawn with real glyphs and embedded in the PDF with a ToUnicode map
+/// (`pdftotext` reads it back). Looked up once per process.
+///
+/// One face only: cairo subsets every embedded face's CFF table, which for a CJK font costs about
+/// 8 ms per face and document; the title's weight is drawn by the renderer instead.
 final class FontLibrary: @unchecked Sendable {
     // cairo font faces are reference counted with atomics and immutable once made; sharing them
     // across threads is what cairo intends.
     let regular: OpaquePointer
-    let bold: OpaquePointer
     /// The family fontconfig chose, for messages.
     let family: String
 
-    private init(regular: OpaquePointer, bold: OpaquePointer, family: String) {
+    private init(regular: OpaquePointer, family: String) {
         self.regular = regular
-        self.bold = bold
         self.family = family
     }
 
@@ -32,8 +33,7 @@ final class FontLibrary: @unchecked Sendable {
 
     private static func load() throws(DeviceError) -> FontLibrary {
         let (regular, family) = try face("Noto Sans CJK SC:lang=zh-cn")
-        let (bold, _) = try face("Noto Sans CJK SC:lang=zh-cn:weight=bold")
-        return FontLibrary(regular: regular, bold: bold, family: family)
+        return FontLibrary(regular: regular, family: family)
     }
 
     /// Resolves a fontconfig pattern and refuses a substitute without CJK glyphs.

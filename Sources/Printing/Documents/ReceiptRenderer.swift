@@ -4,7 +4,7 @@ import Foundation
 
 /// Renders a receipt or test page as a one-page PDF with cairo: the title in bold, the body wrapped
 /// to the paper (`LineWrapper`), and the result URL as a QR code drawn as filled rectangles, so it
-/// stays sharp at any resolution. Fonts from `FontLibrary` (docs/drivers/printing.md says why not
+/// stays sharp at any resolution. The font from `FontLibrary` (docs/drivers/printing.md says why not
 /// Pango).
 public struct ReceiptRenderer: Sendable {
     public var paper: Paper
@@ -40,7 +40,7 @@ public struct ReceiptRenderer: Sendable {
         var y = layout.margin
 
         func lines(_ text: String, bold: Bool, size: Double, centred: Bool) {
-            cairo_set_font_face(cr, bold ? fonts.bold : fonts.regular)
+            cairo_set_font_face(cr, fonts.regular)
             cairo_set_font_size(cr, size)
             var font = cairo_font_extents_t()
             cairo_font_extents(cr, &font)
@@ -75,10 +75,18 @@ public struct ReceiptRenderer: Sendable {
         for operation in operations {
             switch operation {
             case .text(let text, let x, let baseline, let bold, let size):
-                cairo_set_font_face(cr, bold ? fonts.bold : fonts.regular)
+                cairo_set_font_face(cr, fonts.regular)
                 cairo_set_font_size(cr, size)
                 cairo_move_to(cr, x, baseline)
                 cairo_show_text(cr, text)
+                if bold {
+                    // Weight without a second embedded face: the glyphs' outlines stroked over
+                    // the text, which stays text for copying and pdftotext.
+                    cairo_move_to(cr, x, baseline)
+                    cairo_text_path(cr, text)
+                    cairo_set_line_width(cr, size * 0.035)
+                    cairo_stroke(cr)
+                }
             case .rule(let ruleY):
                 cairo_set_line_width(cr, 0.75)
                 cairo_move_to(cr, layout.margin, ruleY)
