@@ -112,7 +112,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn",
+            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "Printing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
