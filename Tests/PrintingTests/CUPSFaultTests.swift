@@ -140,3 +140,47 @@ struct CUPSFaultTests {
         }
     }
 }
+
+/// Faults a printer reports through its CUPS backend (`STATE: +reason`), acted out by the bed's
+/// `kioskfault` backend on a cupsd of its own.
+@Suite("printer faults reported through CUPS backends")
+struct BackendFaultTests {
+    @Test("paper out stops the queue: the job is cancelled with media-empty and the health says replenish")
+    func mediaEmpty() async throws {
+        let bed = try await PrintBed.start(printer: false)
+        defer { bed.stop() }
+        try await bed.addQueue("faulty", deviceURI: "kioskfault:/media-empty-error", model: "raw")
+        let printer = CUPSPrinter(id: "faulty", settings: CUPSPrinterSettings(queue: "faulty", server: bed.server, jobTimeout: .seconds(20)),
+                                  watchInterval: .milliseconds(200))
+        let recorder = EventRecorder()
+        try await printer.start(sink: recorder.sink(id: "faulty"))
+        let error = CUPSFaultTests.failure(await printer.print(try CUPSFaultTests.receiptJob(printer)))
+        #expect(error?.code == "media-empty", "\(String(describing: error))")
+        #expect(error?.action == .replenish)
+        let health = try await recorder.waitForHealth(.seconds(10), "media-empty") { $0.reason == "media-empty" }
+        #expect(health == DeviceHealth(state: .userError, reason: "media-empty", action: .replenish))
+        #expect(try await bed.cups("lpstat", ["-W", "not-completed", "-o", "faulty"]).isEmpty, "the job was cancelled")
+        // The next citizen's job is refused at once instead of waiting behind the empty tray.
+        let clock = ContinuousClock()
+        let started = clock.now
+        #expect(CUPSFaultTests.failure(await printer.print(try CUPSFaultTests.receiptJob(printer)))?.code == "media-empty")
+        #expect(clock.now - started < .seconds(2))
+        await printer.stop()
+    }
+
+    @Test("low paper is a warning: the job completes and the health says replenish")
+    func mediaLow() async throws {
+        let bed = try await PrintBed.start(printer: false)
+        defer { bed.stop() }
+        try await bed.addQueue("low", deviceURI: "kioskfault:/media-low-warning", model: "raw")
+        let printer = CUPSPrinter(id: "low", settings: CUPSPrinterSettings(queue: "low", server: bed.server, jobTimeout: .seconds(20)),
+                                  watchInterval: .milliseconds(200))
+        let recorder = EventRecorder()
+        try await printer.start(sink: recorder.sink(id: "low"))
+        #expect(await printer.print(try CUPSFaultTests.receiptJob(printer)) == .completed)
+        let health = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == "media-low" }
+        #expect(health.isUsable)
+        #expect(health.action == .replenish)
+        await printer.stop()
+    }
+}

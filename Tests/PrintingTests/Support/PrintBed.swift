@@ -56,8 +56,10 @@ final class PrintBed: @unchecked Sendable {
         for sub in ["", "/spool", "/spool/tmp", "/cache", "/state", "/log", "/ppd"] {
             try FileManager.default.createDirectory(atPath: root + sub, withIntermediateDirectories: true)
         }
+        try makeServerBin(root + "/bin")
         try """
         ServerRoot \(root)
+        ServerBin \(root)/bin
         RequestRoot \(root)/spool
         TempDir \(root)/spool/tmp
         CacheDir \(root)/cache
@@ -100,9 +102,42 @@ final class PrintBed: @unchecked Sendable {
         }
     }
 
+    /// cupsd's programs: the system's, plus a backend `kioskfault` that acts out a printer fault.
+    /// `kioskfault:/REASON` reports `STATE: +REASON` the way a real backend reports what the printer
+    /// says, and stops the queue if the reason is an error (exit 4, CUPS_BACKEND_STOP); otherwise it
+    /// takes the job and succeeds.
+    private func makeServerBin(_ bin: String) throws {
+        let manager = FileManager.default
+        let system = "/usr/lib/cups"
+        try manager.createDirectory(atPath: bin + "/backend", withIntermediateDirectories: true)
+        for entry in try manager.contentsOfDirectory(atPath: system) where entry != "backend" {
+            try manager.createSymbolicLink(atPath: bin + "/" + entry, withDestinationPath: system + "/" + entry)
+        }
+        for backend in try manager.contentsOfDirectory(atPath: system + "/backend") {
+            try manager.createSymbolicLink(atPath: bin + "/backend/" + backend, withDestinationPath: system + "/backend/" + backend)
+        }
+        let script = """
+            #!/bin/sh
+            if [ $# -eq 0 ]; then echo 'direct kioskfault "Unknown" "Kiosk test fault backend"'; exit 0; fi
+            reason="${DEVICE_URI#kioskfault:/}"
+            cat > /dev/null
+            echo "STATE: +$reason" >&2
+            case "$reason" in
+              *-warning|*-report) exit 0 ;;
+              *) echo "ERROR: the printer reports $reason" >&2; exit 4 ;;
+            esac
+
+            """
+        try script.write(toFile: bin + "/backend/kioskfault", atomically: true, encoding: .utf8)
+        chmod(bin + "/backend/kioskfault", 0o755)
+    }
+
     /// `lpadmin -h localhost:PORT -p NAME -E -v URI -m MODEL`.
     func addQueue(_ name: String, deviceURI: String, model: String) async throws {
-        let result = try await run("lpadmin", ["-h", "127.0.0.1:\(cupsPort)", "-p", name, "-E", "-v", deviceURI, "-m", model], in: folder)
+        // "-m raw" still works in CUPS 2.4 but lpadmin exits 1 after its deprecation notice; a raw
+        // queue is one without a model, so say nothing then.
+        let arguments = ["-h", "127.0.0.1:\(cupsPort)", "-p", name, "-E", "-v", deviceURI] + (model == "raw" ? [] : ["-m", model])
+        let result = try await run("lpadmin", arguments, in: folder)
         guard result.status == 0 else { throw BedError("lpadmin -p \(name) failed (\(result.status)): \(result.errors)") }
         // cupsd fills in an IPP Everywhere queue's attributes from the generated PPD a moment later.
         guard model == "everywhere" else { return }
