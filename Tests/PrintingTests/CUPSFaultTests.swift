@@ -130,6 +130,30 @@ struct CUPSFaultTests {
         }
     }
 
+    @Test("cancelling the task that awaits a job cancels the job in cupsd")
+    func taskCancellation() async throws {
+        try await PrinterOnBed.with { setup in
+            let frozen = try #require(setup.bed.printer)
+            frozen.signal(SIGSTOP)
+            let printer = setup.printer
+            let job = try Self.receiptJob(printer)
+            let waiting = Task { await printer.print(job) }
+            try await waitUntil(.seconds(10), "the job to be queued") { setup.bed.cupsLog.contains("Queued on \"kiosk\"") }
+            waiting.cancel()
+            let error = try #require(Self.failure(await waiting.value))
+            #expect(error.code == "job-canceled")
+            let match = try #require(error.detail.firstMatch(of: #/kiosk-(\d+)/#))
+            let jobID = try #require(Int32(match.1))
+            var state = try await printer.jobStatus(jobID).state
+            for _ in 0..<100 where state != .canceled {
+                try await Task.sleep(for: .milliseconds(100))
+                state = try await printer.jobStatus(jobID).state
+            }
+            #expect(state == .canceled)
+            frozen.signal(SIGCONT)
+        }
+    }
+
     @Test("the printer connects through cupsd's Unix socket as well")
     func unixSocket() async throws {
         try await PrinterOnBed.with { setup in
