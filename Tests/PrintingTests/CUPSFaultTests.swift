@@ -179,7 +179,7 @@ struct BackendFaultTests {
         let recorder = EventRecorder()
         try await printer.start(sink: recorder.sink(id: "faulty"))
         let error = CUPSFaultTests.failure(await printer.print(try CUPSFaultTests.receiptJob(printer)))
-        #expect(error?.code == "media-empty", "\(String(describing: error))")
+        #expect(error?.code == "media-empty", "\(String(describing: error)) \(bed.cupsLog.suffix(4000))")
         #expect(error?.action == .replenish)
         let health = try await recorder.waitForHealth(.seconds(10), "media-empty") { $0.reason == "media-empty" }
         #expect(health == DeviceHealth(state: .userError, reason: "media-empty", action: .replenish))
@@ -201,7 +201,8 @@ struct BackendFaultTests {
                                   watchInterval: .milliseconds(200))
         let recorder = EventRecorder()
         try await printer.start(sink: recorder.sink(id: "low"))
-        #expect(await printer.print(try CUPSFaultTests.receiptJob(printer)) == .completed)
+        let outcome = await printer.print(try CUPSFaultTests.receiptJob(printer))
+        #expect(outcome == .completed, "\(bed.cupsLog.suffix(4000))")
         let health = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == "media-low" }
         #expect(health.isUsable)
         #expect(health.action == .replenish)

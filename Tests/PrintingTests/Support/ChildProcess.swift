@@ -35,6 +35,8 @@ final class ChildProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // Only 0, 1 and 2 reach the child: no test's sockets or files leak into a service.
+        _ = SpawnExtras.closeFrom(&actions, 3)
         if let errorLog {
             posix_spawn_file_actions_addopen(&actions, 2, errorLog, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         } else {
@@ -103,6 +105,19 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34), which the Glibc module does not
+/// import; looked up by name.
+private enum SpawnExtras {
+    typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    static let closeFrom: CloseFrom = {
+        // RTLD_DEFAULT is a null handle in glibc.
+        guard let address = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("posix_spawn_file_actions_addclosefrom_np is missing: glibc 2.34 or later is needed")
+        }
+        return unsafeBitCast(address, to: CloseFrom.self)
+    }()
 }
 
 /// Runs a short command to its end on a thread of its own and returns its exit code, standard

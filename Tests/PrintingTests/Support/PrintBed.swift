@@ -10,7 +10,7 @@ import Glibc
 /// D-Bus and Avahi that ippeveprinter needs for DNS-SD. Everything is killed and removed in `stop()`.
 final class PrintBed: @unchecked Sendable {
     let folder: String
-    let cupsPort: Int
+    private(set) var cupsPort: Int
     private(set) var cupsd: ChildProcess?
     private(set) var printer: ChildProcess?
     private var dbus: ChildProcess?
@@ -37,7 +37,14 @@ final class PrintBed: @unchecked Sendable {
         chmod(folder, 0o755)  // cupsd's filters run as lp
         let bed = PrintBed(folder: folder, cupsPort: try freePort())
         do {
-            try await bed.startCupsd()
+            // A port free when asked may be taken by another test's service before ours binds it:
+            // then the service says so (or is not the one answering) and the bed tries another.
+            var attempts = 0
+            while try await !bed.startCupsd() {
+                attempts += 1
+                guard attempts < 5 else { throw BedError("cupsd found no free port in 5 tries") }
+                bed.cupsPort = try freePort()
+            }
             if printer {
                 try await bed.startPrinter()
                 try await bed.addQueue(name, deviceURI: "ipp://127.0.0.1:\(bed.printerPort)/ipp/print", model: "everywhere")
@@ -51,7 +58,8 @@ final class PrintBed: @unchecked Sendable {
 
     // MARK: cupsd
 
-    private func startCupsd() async throws {
+    /// Starts cupsd on `cupsPort`; false when that port turned out to be taken.
+    private func startCupsd() async throws -> Bool {
         let root = folder + "/cups"
         for sub in ["", "/spool", "/spool/tmp", "/cache", "/state", "/log", "/ppd"] {
             try FileManager.default.createDirectory(atPath: root + sub, withIntermediateDirectories: true)
@@ -96,10 +104,19 @@ final class PrintBed: @unchecked Sendable {
                                      log: folder + "/cupsd.out")
         self.cupsd = cupsd
         let port = cupsPort
+        var taken = false
         try await waitUntil(.seconds(15), "cupsd on port \(port)") {
             guard cupsd.isRunning else { throw BedError("cupsd exited: \(cupsd.output)") }
-            return isListening(port)
+            let log = cupsLog
+            taken = log.contains("Unable to open listen socket for address 127.0.0.1:\(port)")
+            return taken || log.contains("Listening to 127.0.0.1:\(port)")
         }
+        if taken {
+            cupsd.terminate()
+            try? FileManager.default.removeItem(atPath: root + "/log/error_log")
+            return false
+        }
+        return true
     }
 
     /// cupsd's programs: the system's, plus a backend `kioskfault` that acts out a printer fault.
@@ -128,8 +145,14 @@ final class PrintBed: @unchecked Sendable {
             esac
 
             """
-        try script.write(toFile: bin + "/backend/kioskfault", atomically: true, encoding: .utf8)
-        chmod(bin + "/backend/kioskfault", 0o755)
+        // Written through a close-on-exec descriptor: a child spawned meanwhile by another test
+        // must not inherit it open for writing, or exec of the script fails with ETXTBSY.
+        let fd = open(bin + "/backend/kioskfault", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw BedError("cannot write the fault backend: \(String(cString: strerror(errno)))") }
+        let bytes = Array(script.utf8)
+        let written = write(fd, bytes, bytes.count)
+        close(fd)
+        guard written == bytes.count else { throw BedError("cannot write the fault backend") }
     }
 
     /// `lpadmin -h localhost:PORT -p NAME -E -v URI -m MODEL`.
@@ -220,7 +243,18 @@ final class PrintBed: @unchecked Sendable {
 
     /// (Re)starts ippeveprinter on its port (a new one the first time).
     func startIPPEverywherePrinter() async throws {
-        if printerPort == 0 { printerPort = try freePort() }
+        let first = printerPort == 0
+        for attempt in 1...5 {
+            if first { printerPort = try freePort() }
+            if try await startPrinterOnPort() { return }
+            guard first, attempt < 5 else { break }
+        }
+        throw BedError("ippeveprinter could not listen on port \(printerPort)")
+    }
+
+    /// Starts ippeveprinter on `printerPort`; false when the port was taken (it exits, or another
+    /// printer answers there).
+    private func startPrinterOnPort() async throws -> Bool {
         let printer = try ChildProcess("ippeveprinter", [
             "-p", String(printerPort), "-d", printerSpool, "-k",
             "-f", "application/pdf,image/pwg-raster,text/plain", "-c", try executable("true"),
@@ -228,10 +262,18 @@ final class PrintBed: @unchecked Sendable {
         ], environment: ["DBUS_SYSTEM_BUS_ADDRESS": busAddress], log: folder + "/ippeveprinter.out")
         self.printer = printer
         let port = printerPort
+        var exited = false
         try await waitUntil(.seconds(10), "ippeveprinter on port \(port)") {
-            guard printer.isRunning else { throw BedError("ippeveprinter exited: \(printer.output)") }
-            return isListening(port)
+            exited = !printer.isRunning
+            return exited || isListening(port)
         }
+        if !exited {
+            // The printer answering must be this one: its name carries this bed's cupsd port.
+            let attributes = try await run("ipptool", ["-tv", "ipp://127.0.0.1:\(port)/ipp/print", "get-printer-attributes.test"], in: folder)
+            if attributes.output.contains("Kiosk Test \(cupsPort)") { return true }
+        }
+        printer.terminate()
+        return false
     }
 
     /// Documents ippeveprinter received, by name (not the `.prn` outputs of its `-c` command).
