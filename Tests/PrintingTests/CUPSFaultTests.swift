@@ -154,6 +154,22 @@ struct CUPSFaultTests {
         }
     }
 
+    @Test("cupsd dying during a job ends it with printer-unreachable when the timeout passes")
+    func serverDiesDuringJob() async throws {
+        try await PrinterOnBed.with(settings: { CUPSPrinterSettings(queue: "kiosk", server: $0, jobTimeout: .seconds(3)) }) { setup in
+            let frozen = try #require(setup.bed.printer)
+            frozen.signal(SIGSTOP)
+            let printer = setup.printer
+            let job = try Self.receiptJob(printer)
+            let waiting = Task { await printer.print(job) }
+            try await waitUntil(.seconds(10), "the job to be queued") { setup.bed.cupsLog.contains("Queued on \"kiosk\"") }
+            setup.bed.stopCupsd()
+            let error = try #require(Self.failure(await waiting.value))
+            #expect(error.code == "printer-unreachable", "\(error)")
+            frozen.signal(SIGCONT)
+        }
+    }
+
     @Test("the printer connects through cupsd's Unix socket as well")
     func unixSocket() async throws {
         try await PrinterOnBed.with { setup in

@@ -109,10 +109,11 @@ public final class CUPSPrinter: Printer {
         publish(PrinterStateReasons.health(of: status), status: status)
     }
 
-    /// The destination's media, colour and duplex (cupsCopyDestInfo).
+    /// The destination's media, colour and duplex (cupsCopyDestInfo). Asked on the watch thread,
+    /// so it does not wait behind a job.
     public func capabilities() async throws(DeviceError) -> PrinterCapabilities {
-        let session = jobSession
-        return try await jobThread.run { Result { () throws(DeviceError) in try session.session.capabilities() } }.get()
+        let session = watchSession
+        return try await watchThread.run { Result { () throws(DeviceError) in try session.session.capabilities() } }.get()
     }
 
     // MARK: Printing

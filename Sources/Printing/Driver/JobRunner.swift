@@ -25,12 +25,18 @@ struct JobRunner {
             }
             let jobID = try session.submit(document: document, format: format, title: title, options: settings.jobOptions)
             var lastState = JobStatus.State.pending
+            var lastQueryError: DeviceError?
             var faultSince: ContinuousClock.Instant?
             var nextPrinterCheck = clock.now + .seconds(1)
             while true {
-                if let job = try? session.jobStatus(jobID) {
+                do {
+                    let job = try session.jobStatus(jobID)
+                    lastQueryError = nil
                     lastState = job.state
                     if job.state.isFinal { return outcome(of: job) }
+                } catch {
+                    // cupsd may come back (a restart keeps its jobs): keep asking until the timeout.
+                    lastQueryError = error
                 }
                 if cancelled.isSet {
                     session.cancel(jobID)
@@ -38,7 +44,12 @@ struct JobRunner {
                                                detail: "job \(queue)-\(jobID) was cancelled by the kiosk"))
                 }
                 if clock.now - started >= settings.jobTimeout {
-                    session.cancel(jobID)
+                    let cancelled = session.cancel(jobID)
+                    if let lastQueryError, !cancelled {
+                        var error = lastQueryError
+                        error.detail += "; job \(queue)-\(jobID) could not be followed or cancelled"
+                        return .failed(error)
+                    }
                     return .failed(PrinterErrors.timeout(queue, job: jobID, after: Int(settings.jobTimeout.components.seconds),
                                                          state: lastState.description))
                 }
