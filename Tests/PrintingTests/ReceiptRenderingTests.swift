@@ -66,6 +66,14 @@ struct ReceiptRenderingTests {
         #expect(try await PDFTools.qrCodes(in: pdf) == ["kiosk-test-page:kiosk-sanya-02:1795791900"])
     }
 
+    @Test("control characters and NULs in outside text are dropped, not drawn and not truncating")
+    func controlCharacters() async throws {
+        var content = Self.receipt()
+        content.lines = ["before\u{0}\u{1B}[2Jafter 之后"]
+        let text = Self.squeezed(try await PDFTools.text(of: try ReceiptRenderer(paper: .a4).render(content)))
+        #expect(text.contains("before[2Jafter之后"), "\(text)")
+    }
+
     @Test("a URL too long for any QR code is a typed error")
     func tooLongForQR() throws {
         var content = Self.receipt()

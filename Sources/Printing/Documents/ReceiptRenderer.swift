@@ -49,7 +49,9 @@ public struct ReceiptRenderer: Sendable {
                 cairo_text_extents(cr, piece, &extents)
                 return extents.x_advance
             }
-            for line in wrapper.wrap(text) {
+            // Outside strings are data: control characters would reach the page as boxes or cut
+            // the C string at a NUL.
+            for line in wrapper.wrap(ESCPOSEncoder.printable(text)) {
                 let x = centred ? layout.margin + max(0, (textWidth - wrapper.measure(line)) / 2) : layout.margin
                 operations.append(.text(line, x: x, baseline: y + font.ascent, bold: bold, size: size))
                 y += size * 1.5
