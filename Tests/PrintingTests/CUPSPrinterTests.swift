@@ -116,6 +116,18 @@ struct CUPSPrinterTests {
         }
     }
 
+    @Test("a test page prints and carries the kiosk id and a QR code")
+    func testPage() async throws {
+        try await PrinterOnBed.with { setup in
+            let job = try setup.printer.testPageJob(kioskID: "kiosk-wenchang-01", time: Date(timeIntervalSince1970: 1_795_791_900))
+            #expect(job.kind == .testPage)
+            #expect(await setup.printer.print(job) == .completed)
+            let pdf = try #require(try await setup.printed().first)
+            #expect(ReceiptRenderingTests.squeezed(try await PDFTools.text(of: pdf)).contains("kiosk-wenchang-01"))
+            #expect(try await PDFTools.qrCodes(in: pdf) == ["kiosk-test-page:kiosk-wenchang-01:1795791900"])
+        }
+    }
+
     @Test("capabilities come from the destination: media, colour and duplex")
     func capabilities() async throws {
         try await PrinterOnBed.with { setup in

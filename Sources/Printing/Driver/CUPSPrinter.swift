@@ -161,6 +161,11 @@ public final class CUPSPrinter: Printer {
         }
     }
 
+    /// The test page of `kioskctl printer test`: kiosk id, time and a QR code, as this printer takes it.
+    public func testPageJob(kioskID: String, time: Date = Date()) throws(DeviceError) -> PrintJob {
+        try receiptJob(.testPage(kioskID: kioskID, time: time), kind: .testPage)
+    }
+
     /// Submits a document and returns its job id without following it (for benchmarks and
     /// operators' tools; a kiosk flow uses `print`).
     public func submit(document: Data, format: String, title: String) async throws(DeviceError) -> Int32 {
