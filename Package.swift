@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "kioskctl", targets: ["kioskctl"]),
         .executable(name: "kiosk-bench", targets: ["kiosk-bench"]),
         .executable(name: "kiosk-platform", targets: ["kiosk-platform"]),
+        .executable(name: "kiosk-card-emulator", targets: ["kiosk-card-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -39,6 +40,8 @@ let package = Package(
         // DES-EDE for ICAO 9303 BAC and secure messaging; swift-crypto has no DES.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
+        // libumockdev's testbed API, for usb-scanner-replay only (the USB scanner tests); never in kioskd.
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
 
         .target(name: "YAMLData", dependencies: [
             .product(name: "Yams", package: "Yams"),
@@ -49,10 +52,26 @@ let package = Package(
         ], swiftSettings: strict),
         // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
         .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite", "CLibCrypto"], swiftSettings: strict),
+        // The project's card emulator (a test passport for pcscd's vpcd driver), for tests and benchmarks.
+        .target(name: "CardEmulator", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
+        .executableTarget(name: "kiosk-card-emulator", dependencies: ["CardEmulator"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
+        // The project's own GA 467 reader on a pseudo-terminal, for tests, the benchmark and installers.
+        .target(name: "GA467Emulator", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
+        .executableTarget(name: "kiosk-ga467-emulator", dependencies: ["GA467Emulator", "ResidentID", "DeviceKit"],
+                          swiftSettings: strict),
+        .executableTarget(name: "fuzz-ga467-frame", dependencies: ["ResidentID"], path: "Fuzz/ga467-frame",
+                          exclude: ["seeds"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict,
                 linkerSettings: [.linkedLibrary("fontconfig")]),
-        .target(name: "USBScanner", dependencies: ["DeviceKit", "CLibUSB"], swiftSettings: strict),
+        .target(name: "USBScanner", dependencies: [
+            "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        // Runs the usb-hid driver against a umockdev testbed for USBScannerTests (it needs
+        // libumockdev's preload library, hence a program of its own).
+        .executableTarget(name: "usb-scanner-replay", dependencies: [
+            "USBScanner", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -92,7 +111,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "TerminalUI", dependencies: ["Flows"], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
-            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
+            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow", "USBScanner", "SmartCard", "ResidentID",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -104,26 +123,39 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon",
+            "KioskDaemon", "RemoteWindow",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskDaemon", "Outbox",
+            "KioskDaemon", "Outbox", "RemoteWindow", "TerminalUI", "Flows",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "Printing",
+            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
+            // The drivers' benchmarks: an ICAO read against the card emulator, a GA 467 read against its emulator.
+            "SmartCard", "CardEmulator", "ResidentID", "GA467Emulator",
+            // Printing: submitting a PDF side by side with lp, rendering a receipt.
+            "Printing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
+
+        // libFuzzer targets (scripts/fuzz.sh NAME): each depends only on the module it fuzzes; without
+        // -DFUZZING they replay the files they are given.
+        .executableTarget(name: "fuzz-hid-report", dependencies: ["USBScanner"], path: "Fuzz/hid-report",
+                          exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-code-classifier", dependencies: ["Flows"], path: "Fuzz/code-classifier",
+                          exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-ber-tlv", dependencies: ["SmartCard"], path: "Fuzz/ber-tlv", exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-mrz", dependencies: ["DeviceKit"], path: "Fuzz/mrz", exclude: ["seeds"], swiftSettings: strict),
 
         .testTarget(name: "YAMLDataTests", dependencies: ["YAMLData"], swiftSettings: strict),
         .testTarget(name: "DeviceKitTests", dependencies: [
             "DeviceKit", "YAMLData", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
-        .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit", "CardEmulator"], swiftSettings: strict),
+        .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
-        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
             "Outbox", "PlatformStandIn",

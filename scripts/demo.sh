@@ -2,6 +2,8 @@
 # Runs the demo kiosk in the foreground: `kioskd --demo` draws the kiosk's screen on this terminal
 # and reads keys and mouse taps from it, and uploads to the platform stand-in (`kiosk-platform`),
 # started here on a free loopback port with the demo's pickups and stopped when the kiosk stops.
+# A hall operator's remote window listens on 127.0.0.1:$KIOSK_DEMO_REMOTE_PORT (default 8470) with a
+# fresh token for the demo's operator; the line to attach from another terminal is printed first.
 #   scripts/demo.sh --check-terminal   only check that stdin and stdout are a terminal
 #   scripts/demo.sh [ARG...]           run .build/release/kioskd --demo ARG...
 set -euo pipefail
@@ -66,4 +68,12 @@ if [ -z "$url" ]; then
     exit 1
 fi
 echo "platform stand-in at $url (admin token in $work/admin-token while the demo runs)" >&2
-"$kioskd" --demo --platform "$url" --platform-token-file "$work/kiosk-token" "$@"
+
+# The remote window: a fresh token for the demo's operator, its hash in a throw-away operators file.
+remote_port=${KIOSK_DEMO_REMOTE_PORT:-8470}
+{ echo "operators:"; "$kioskd" operator-token --name "值班员 Demo" --role technician --token-file "$work/operator-token"; } \
+    > "$work/operators.yaml"
+echo "remote window: .build/release/kioskctl remote attach ws://127.0.0.1:$remote_port --token-file $work/operator-token" >&2
+sleep 2
+"$kioskd" --demo --platform "$url" --platform-token-file "$work/kiosk-token" \
+    --remote-listen "127.0.0.1:$remote_port" --remote-operators "$work/operators.yaml" "$@"

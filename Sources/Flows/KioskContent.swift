@@ -3,22 +3,25 @@ import Foundation
 import YAMLData
 
 /// Everything a province customises without code, read from one `Kiosk/` folder: flows, texts in
-/// every language and the service catalog. It is loaded whole and checked whole before a kiosk
+/// every language, the service catalog and what scanned codes mean (`codes.yaml`). It is loaded whole and checked whole before a kiosk
 /// starts: a bad file never starts a half-working kiosk (DESIGN.md decision 4).
 public struct KioskContent: Sendable {
     public var flows: [String: FlowDefinition]
     public var texts: Texts
     public var services: [Service]
+    /// What a scanned or typed code is; flows route on its kind.
+    public var codes: CodeClassifier
 
     /// The flow the kiosk shows when nobody is using it.
     public static let homeFlow = "home"
     /// The flow started by the Help command on every screen.
     public static let helpFlow = "help"
 
-    public init(flows: [String: FlowDefinition], texts: Texts, services: [Service]) {
+    public init(flows: [String: FlowDefinition], texts: Texts, services: [Service], codes: CodeClassifier) {
         self.flows = flows
         self.texts = texts
         self.services = services
+        self.codes = codes
     }
 
     public func service(_ id: String) -> Service? { services.first { $0.id == id } }
@@ -44,6 +47,9 @@ public struct KioskContent: Sendable {
             if let service = Service.read(file, expectedID: stem) { services.append(service) }
             log.add(contentsOf: file.problems)
         }
+        let codesFile = DataFile(contentsOf: directory.appendingPathComponent("codes.yaml"), displayPath: "\(shown)/codes.yaml")
+        let codes = CodeClassifier.parse(codesFile)
+        log.add(contentsOf: codesFile.problems)
         let texts = Texts.load(directory: directory.appendingPathComponent("locales"),
                                displayDirectory: "\(shown)/locales", required: BuiltInText.required, log: &log)
         for required in [homeFlow, helpFlow] where flows[required] == nil && flowLines[required] == nil {
@@ -55,7 +61,10 @@ public struct KioskContent: Sendable {
             checkReferences(flow, flows: flows, texts: texts, file: file, lines: lines, log: &log)
         }
         try log.throwIfAny()
-        return KioskContent(flows: flows, texts: texts, services: services.sorted { $0.id < $1.id })
+        guard let codes else {
+            throw ConfigProblems([ConfigProblem(file: "\(shown)/codes.yaml", line: 0, field: "", message: "no code rules")])
+        }
+        return KioskContent(flows: flows, texts: texts, services: services.sorted { $0.id < $1.id }, codes: codes)
     }
 
     private static func checkReferences(_ flow: FlowDefinition, flows: [String: FlowDefinition], texts: Texts,

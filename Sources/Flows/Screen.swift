@@ -15,6 +15,8 @@ public struct Screen: Sendable, Equatable {
     public var commands: [Command]
     /// A small line at the very bottom: the kiosk id, online state, and in the demo the simulator keys.
     public var statusLine: String
+    /// The chat with a hall operator, beside the body, while there is one.
+    public var sidePanel: SidePanel?
 
     public init(language: Language, title: String, paragraphs: [Paragraph] = [], options: [Option] = [],
                 field: InputField? = nil, notices: [Paragraph] = [], commands: [Command] = [],

@@ -18,16 +18,47 @@ extension Session {
                           commands: [Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", lang))],
                           statusLine: statusLine())
         }
+        if let name = remote.consentAskedBy { return consentScreen(operator: name) }
         var screen = Screen(language: lang, title: t(currentStep?.title ?? flow?.title ?? "home.title", lang))
         screen.commands = commands()
         screen.statusLine = statusLine()
+        if let name = remote.controlledBy {
+            screen.notices.append(Paragraph(t("remote.banner", lang, ["name": name]), style: .emphasis))
+        }
+        if let name = remote.identityCheckBy {
+            screen.notices.append(Paragraph(t("remote.identityCheck", lang, ["name": name]), style: .emphasis))
+        }
         if let countdown {
             screen.notices.append(Paragraph(t("common.idle", lang, ["seconds": String(countdown)]), style: .warning))
         }
+        screen.sidePanel = chatPanel()
         guard let current = currentStep else { return screen }
         describe(current, into: &screen)
         if let notice = step.notice { screen.notices.append(Paragraph(notice, style: .warning)) }
         return screen
+    }
+
+    /// The question an operator's takeover request puts to the citizen, in place of the step.
+    private func consentScreen(operator name: String) -> Screen {
+        let t = content.texts
+        let lang = language
+        return Screen(language: lang, title: t("remote.consent.title", lang),
+                      paragraphs: [Paragraph(t("remote.consent.body", lang, ["name": name]), style: .emphasis),
+                                   Paragraph(t("remote.consent.privacy", lang))],
+                      options: [option(1, t("remote.consent.allow", lang)), option(2, t("remote.consent.decline", lang))],
+                      commands: [Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", lang))],
+                      statusLine: statusLine())
+    }
+
+    private func chatPanel() -> SidePanel? {
+        guard showsChatPanel else { return nil }
+        let t = content.texts
+        let lines = remote.chat.map { entry in
+            SidePanel.Line(from: entry.operatorName.map { t("remote.chat.operator", language, ["name": $0]) } ?? t("remote.chat.you", language),
+                           text: entry.text, isOwn: entry.operatorName == nil)
+        }
+        return SidePanel(title: t("remote.chat.title", language), lines: lines, draft: remote.draft,
+                         hint: t(remote.draft == nil ? "remote.chat.replyHint" : "remote.chat.sendHint", language))
     }
 
     private func commands() -> [Command] {
@@ -38,6 +69,12 @@ extension Session {
             commands.append(Command(key: .function(1), keyLabel: "F1", label: t("common.help", language)))
         }
         commands.append(Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", language)))
+        if remote.controlledBy != nil {
+            commands.append(Command(key: Self.endTakeoverKey, keyLabel: "F12", label: t("remote.end", language)))
+        }
+        if showsChatPanel && remote.draft == nil {
+            commands.append(Command(key: Self.replyKey, keyLabel: "F3", label: t("remote.chat.reply", language)))
+        }
         if !waiting && !isIdle {
             commands.append(Command(key: .escape, keyLabel: "Esc", label: t(step.keypad != nil ? "common.closeKeypad" : "common.startOver", language)))
         }
@@ -145,6 +182,7 @@ extension Session {
             }
         case .requestHelp:
             say("help.sent", style: .emphasis)
+            if remote.helpReachedOperators == true { say("remote.helpOnline") }
             say("help.hotline")
             screen.options.append(option(1, t("help.back", lang)))
         }

@@ -164,7 +164,8 @@ extension Session {
         case .backspace:
             step.keypad = String(value.dropLast())
         case .enter:
-            let code = forResult ? ScannedCode.resultCode(value) : ScannedCode.pickupCode(value)
+            let typed = try? content.codes.classify(Array(value.utf8))
+            let code = forResult ? typed?.value(for: .resultCode) : typed?.value(for: .pickupCode)
             guard let code else {
                 step.notice = content.texts(forResult ? "progress.badCode" : "identify.badCode", language)
                 return []
@@ -178,6 +179,26 @@ extension Session {
         default:
             break
         }
+        return []
+    }
+
+    /// A code scanned on the home screen starts what it is for: a pickup code the collection, a
+    /// result code or link the progress query. Anything else is told plainly.
+    private mutating func routeScannedCode(_ bytes: [UInt8]) -> [SessionAction] {
+        guard let scanned = try? content.codes.classify(bytes) else {
+            step.notice = content.texts("home.unknownCode", language)
+            return []
+        }
+        let routes: [(CodeKind, String, StepKind)] = [
+            (.pickupCode, "collect", .identify), (.resultURL, "progress", .queryProgress), (.resultCode, "progress", .queryProgress),
+        ]
+        for (kind, flowID, stepKind) in routes {
+            guard let code = scanned.value(for: kind), let flow = content.flows[flowID],
+                  flow.steps[flow.start]?.kind == stepKind, missingRole(for: flowID) == nil else { continue }
+            let actions = startFlow(flowID, pushingReturn: false)
+            return actions + acceptCode(code)
+        }
+        step.notice = content.texts("home.unknownCode", language)
         return []
     }
 
@@ -201,18 +222,21 @@ extension Session {
             step.notice = content.texts("identify.readFailed", language)
             return []
         case (.identify, .codeScanned(let bytes)) where current.accepts.contains(.pickupCode):
-            guard let text = ScannedCode.text(from: bytes), let code = ScannedCode.pickupCode(text) else {
+            guard let code = (try? content.codes.classify(bytes))?.value(for: .pickupCode) else {
                 step.notice = content.texts("identify.badCode", language)
                 return []
             }
             return acceptCode(code)
         case (.queryProgress, .codeScanned(let bytes)) where step.phase != .waiting:
-            guard let text = ScannedCode.text(from: bytes), let code = ScannedCode.resultCode(text) else {
+            let scanned = try? content.codes.classify(bytes)
+            guard let code = scanned?.value(for: .resultURL) ?? scanned?.value(for: .resultCode) else {
                 step.notice = content.texts("progress.badCode", language)
                 return []
             }
             step.keypad = nil
             return acceptCode(code)
+        case (.menu, .codeScanned(let bytes)) where position.flow == KioskContent.homeFlow:
+            return routeScannedCode(bytes)
         case (.queryProgress, .resultFound(let result)) where step.phase == .waiting:
             context.result = result
             step.phase = .shown
@@ -287,4 +311,10 @@ extension Session {
         let key = "device.reason.\(reason)"
         return content.texts.has(key) ? content.texts(key, language) : content.texts("device.reason.unknown", language)
     }
+}
+
+extension Character {
+    /// The keypad's keys: ASCII digits, and letters for application numbers.
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+    fileprivate var isASCIILetter: Bool { isASCII && isLetter }
 }

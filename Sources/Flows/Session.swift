@@ -26,6 +26,8 @@ public struct Session: Sendable {
     /// Where the citizen was when the current flow started, for an assist request's context.
     var cameFrom: Position?
     var idleSeconds = 0
+    /// The remote window's prompt, takeover and chat for this visit.
+    var remote = RemoteAssistance()
     /// Seconds left on the visible idle countdown, when it is showing.
     public private(set) var countdown: Int?
 
@@ -80,6 +82,7 @@ public struct Session: Sendable {
         next.health = health
         next.online = online
         next.paused = paused
+        next.remote = remote.afterVisit()
         return next
     }
 
@@ -112,7 +115,10 @@ public struct Session: Sendable {
                 countdown = nil
                 return []
             }
+            if let actions = remoteKey(key) { return actions }
             return handleKey(key)
+        case .remote(let event):
+            return handleRemote(event)
         case .tick:
             return tick()
         case .deviceHealth(let role, let newHealth):
@@ -124,6 +130,9 @@ public struct Session: Sendable {
         case .paused(let value):
             paused = value
             return []
+        case .identityPresented where remote.identityCheckBy != nil:
+            remote.identityCheckBy = nil
+            return handleStepEvent(event)
         case .identityRemoved:
             guard context.identity != nil else { return [] }
             context.identity = nil
@@ -224,6 +233,7 @@ public struct Session: Sendable {
         language = settings.defaultLanguage
         position = Position(flow: KioskContent.homeFlow, step: content.flows[KioskContent.homeFlow]?.start ?? "")
         step = StepState()
+        remote = remote.afterVisit()
         return [.sessionEnded(reason)]
     }
 

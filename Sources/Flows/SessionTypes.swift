@@ -22,6 +22,8 @@ public enum SessionEvent: Sendable, Equatable {
     case connectivity(Bool?)
     /// An operator paused or resumed the kiosk. A citizen being served finishes first.
     case paused(Bool)
+    /// The remote window: a takeover request, its end, a chat line.
+    case remote(RemoteAssistanceEvent)
 }
 
 /// What the session asks the daemon to do. The session never does I/O itself (after swift-nio's
@@ -47,6 +49,8 @@ public enum SessionAction: Sendable, Equatable {
     case flowStarted(flow: String)
     /// The session is over and its personal data is wiped; drop anything held for it.
     case sessionEnded(SessionEndReason)
+    /// Tell the remote window what the citizen answered, ended or wrote.
+    case remote(RemoteAssistanceAction)
 }
 
 public enum PickupQuery: Sendable, Equatable {

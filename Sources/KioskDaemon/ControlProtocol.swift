@@ -7,7 +7,7 @@ import Outbox
 /// any script (`socat - UNIX-CONNECT:/run/kiosk/kioskd.sock`). See docs/control-protocol.md.
 public struct ControlRequest: Codable, Sendable, Equatable {
     /// `status`, `devices`, `device-test`, `device-reset`, `pause`, `resume`, `reload`, `metrics`,
-    /// `sim` or `console`.
+    /// `remote`, `sim` or `console`.
     public var command: String
     /// For `device-test` and `device-reset`: the device's id.
     public var device: String?
@@ -67,10 +67,12 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var items: [KioskStore.ItemDetail]?
     /// For `queue-retry` and `sim enqueue`: how many items the command moved or queued.
     public var count: Int?
+    /// For `remote`: the remote window's operators, takeover and waiting Help.
+    public var remote: RemoteWindowStatus?
 
     public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil,
                 devices: [DeviceSnapshot]? = nil, metrics: String? = nil, queue: OutboxSummary? = nil,
-                items: [KioskStore.ItemDetail]? = nil, count: Int? = nil) {
+                items: [KioskStore.ItemDetail]? = nil, count: Int? = nil, remote: RemoteWindowStatus? = nil) {
         self.ok = ok
         self.error = error
         self.message = message
@@ -80,6 +82,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         self.queue = queue
         self.items = items
         self.count = count
+        self.remote = remote
     }
 }
 

@@ -15,7 +15,7 @@ public struct DemoData: Sendable {
     /// Pickup codes in the clear, for the demo's "scan a code" key.
     public var pickupCodes: [String]
 
-    public static func load(_ url: URL, keys: HolderKeys) throws(ConfigProblems) -> DemoData {
+    public static func load(_ url: URL, keys: HolderKeys, codes: CodeClassifier) throws(ConfigProblems) -> DemoData {
         let display = CheckedConfiguration.display(url)
         let file = DataFile(contentsOf: url, displayPath: display)
         var data = DemoData(pickups: [], results: [], documents: [:], pickupCodes: [])
@@ -31,7 +31,9 @@ public struct DemoData: Sendable {
             guard let kind = holder.required("kind")?.oneOf(Identity.Kind.self),
                   let number = holder.required("number")?.nonEmptyString() else { continue }
             let code = item.optional("pickup-code")?.nonEmptyString()
-            if let code, ScannedCode.pickupCode(code) == nil { item.optional("pickup-code")?.problem("use 6 to 12 digits") }
+            if let code, (try? codes.classify(Array(code.utf8)))?.value(for: .pickupCode) == nil {
+                item.optional("pickup-code")?.problem("not a pickup code by codes.yaml (6 to 12 digits as shipped)")
+            }
             var digest: String?
             if let documentNode = item.optional("document"), let path = documentNode.nonEmptyString() {
                 let documentURL = url.deletingLastPathComponent().appendingPathComponent(path)

@@ -48,7 +48,7 @@ public struct KioskApp: Sendable {
         let store = try KioskStore(path: databasePath, logger: logger, sealer: try Self.sealer(configuration.sealing, logger: logger))
         var sampleCode = "00000000"
         if let demoFile = configuration.demoPickups, options.demo {
-            let data = try DemoData.load(demoFile, keys: HolderKeys(salt: configuration.holderKeySalt))
+            let data = try DemoData.load(demoFile, keys: HolderKeys(salt: configuration.holderKeySalt), codes: checked.content.codes)
             try data.install(into: store)
             sampleCode = data.pickupCodes.first ?? sampleCode
         }

@@ -3,6 +3,7 @@ import Flows
 import Foundation
 import Logging
 import Outbox
+import RemoteWindow
 
 /// How the runtime carries out what the session asks for. Quick local work (a lookup, a queued
 /// item) is done in the loop, in order; slow device work runs as a child task whose answer comes
@@ -54,8 +55,21 @@ extension KioskRuntime {
             enqueue(.rating, RatingPayload(kioskId: configuration.kioskID, flow: flow, level: level,
                                            levelName: RatingPayload.names[level - 1], reason: reason))
         case .record(.assistRequest(let flow, let step)):
-            enqueue(.assistRequest, AssistPayload(kioskId: configuration.kioskID, flow: flow, step: step,
-                                                  language: session.language.rawValue))
+            let help = HelpRequest(flow: flow, step: step, language: session.language.rawValue, at: Date())
+            if let hub = remoteHub.withLock({ $0 }) {
+                // Every attached operator sees it at once; with nobody attached the hub queues it.
+                let reached = hub.citizenAskedForHelp(help)
+                send(.answer(.remote(.helpDelivered(toOperators: reached)), visit: visit))
+            } else {
+                queueAssistRequest(help)
+            }
+        case .remote(let action):
+            guard let hub = remoteHub.withLock({ $0 }) else { break }
+            switch action {
+            case .answerConsent(let granted): hub.citizenAnswered(granted: granted)
+            case .endTakeover: hub.citizenEndedTakeover()
+            case .sendChat(let text): hub.citizenChat(text)
+            }
         case .lookupResult(let code):
             send(.answer(.resultFound(lookupResult(code)), visit: visit))
         case .scanDocuments:
@@ -86,6 +100,12 @@ extension KioskRuntime {
             logger.info("visit ended; session data wiped", metadata: ["reason": "\(reason.rawValue)"])
             metrics.sessionEnded(flow: flowBefore, reason: reason.rawValue)
         }
+    }
+
+    /// Queues a Help request for the platform's staff: nobody was attached to answer it here.
+    func queueAssistRequest(_ help: HelpRequest) {
+        enqueue(.assistRequest, AssistPayload(kioskId: configuration.kioskID, flow: help.flow ?? KioskContent.homeFlow,
+                                              step: help.step ?? "", language: help.language))
     }
 
     private func findPickups(_ query: PickupQuery) -> [PickupSummary] {

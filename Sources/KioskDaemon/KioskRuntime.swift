@@ -32,6 +32,10 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     private let snapshot: Mutex<Snapshot>
     let lastHealth = Mutex<[String: DeviceHealth]>([:])
+    /// The remote window's hub, once its server is built; nil when no remote window is configured.
+    let remoteHub = Mutex<RemoteWindowHub?>(nil)
+    /// Operators' `Identity.Verify` requests waiting for a document to be presented.
+    let identityCheck = IdentityCheck()
     /// The last failure to queue an item, until a write succeeds again.
     let queueWriteFailure = Mutex<AlertRecord?>(nil)
     /// When the loop last finished an input; the watchdog reads it to see the loop is not stuck.
@@ -44,6 +48,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         var outOfService = false
         var language = Language.zhHans
         var online: Bool?
+        /// The visit's identity document, for `Identity.Verify`; nil once the visit ends.
+        var identity: Identity?
         var visits = 0
         var columns: Int
         var rows: Int
@@ -136,6 +142,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
                     }
                 case .connectivity(let online):
                     events.append(.connectivity(online))
+                case .remote(let event):
+                    events.append(.remote(event))
                 case .hangLoopForTest:
                     logger.critical("the session loop hangs on request (test)")
                     sleep(3600)
@@ -177,6 +185,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
             state.outOfService = session.showsOutOfService
             state.language = session.language
             state.online = session.online
+            state.identity = session.presentedIdentity
             return (state.columns, state.rows)
         }
         let shown = session.screen()
@@ -197,6 +206,7 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         switch event.body {
         case .data(.identityPresented(let identity)) where event.role == .identityReader:
             logger.info("identity presented", metadata: ["device": "\(event.deviceID)", "document": "\(identity)"])
+            identityCheck.offer(identity)
             return [.identityPresented(identity)]
         case .data(.identityRemoved):
             return [.identityRemoved]
@@ -243,6 +253,9 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         let alerts = ((try? store.openAlerts())?.count ?? 0) + (queueWriteFailure.withLock { $0 } == nil ? 0 : 1)
         metrics.platform(online: platformLink.current.isOnline, openAlerts: alerts)
     }
+
+    /// The document presented in this visit, if any, for an operator's identity check.
+    var presentedIdentity: Identity? { snapshot.withLock { $0.identity } }
 
     /// How long since the session loop last finished an input. It turns at least every second.
     public var timeSinceLoopTurned: Duration { loopTurned.age }

@@ -67,6 +67,7 @@ public struct RemoteWindowServer: ServiceLifecycle.Service, Sendable {
         self.logger = logger
         self.onBound = onBound
         hub = RemoteWindowHub(runtime: runtime, kioskID: runtime.configuration.kioskID, logger: logger)
+        runtime.remoteHub.withLock { [hub] in $0 = hub }
     }
 
     public func run() async throws {
@@ -223,15 +224,30 @@ public final class RemoteWindowHub: Sendable {
     /// The operators attached now.
     public var attached: [Operator] { state.withLock { $0.hub.attached.map(\.operator) } }
 
+    /// Reads the protocol's hub under the lock.
+    func withHub<T>(_ read: (RemoteHub) -> T) -> T { state.withLock { read($0.hub) } }
+
     /// The kiosk-wide takeover state.
     public var consent: Consent { state.withLock { $0.hub.consent } }
 
-    /// The citizen answered the takeover prompt. Until the consent screen is part of the flows this
-    /// is driven from outside the session (a test, a future control command).
+    /// The citizen answered the takeover prompt on the kiosk.
     public func citizenAnswered(granted: Bool) { handle(.consentAnswered(granted: granted)) }
 
     /// The citizen pressed the key that ends the takeover.
     public func citizenEndedTakeover() { handle(.citizenEndedTakeover) }
+
+    /// The citizen wrote in the chat panel.
+    public func citizenChat(_ text: String) { handle(.citizenChat(text)) }
+
+    /// The citizen pressed Help: every attached operator gets it, else it is queued. Returns whether
+    /// an operator got it.
+    public func citizenAskedForHelp(_ help: HelpRequest) -> Bool {
+        state.withLock { state in
+            let reached = !state.hub.attached.isEmpty
+            for action in state.hub.handle(.helpRequested(help), now: Date()) { perform(action, state: &state) }
+            return reached
+        }
+    }
 
     /// Feeds one event to the hub and performs what it asks, under the lock, so events from every
     /// connection and the kiosk are taken one at a time and their messages leave in order.
@@ -254,7 +270,9 @@ public final class RemoteWindowHub: Sendable {
                 return
             }
             state.pending[id, default: 0] += 1
-            output.yield(.text(MessageCodec.encode(envelope)))
+            let text = MessageCodec.encode(envelope)
+            logger.trace("remote window message", metadata: ["connection": "\(id)", "name": "\(envelope.header.name)", "bytes": "\(text.utf8.count)"])
+            output.yield(.text(text))
         case .close(let id, let reason):
             logger.notice("remote window connection closed", metadata: ["connection": "\(id)", "reason": "\(reason)"])
             if let output = state.outputs.removeValue(forKey: id) {
@@ -266,16 +284,21 @@ public final class RemoteWindowHub: Sendable {
             runtime.send(.key(Self.key(key)))
         case .takeoverChanged(let change):
             logger.notice("remote takeover", metadata: ["state": "\(change.notice.state.rawValue)", "operator": "\(change.party.operator.name)"])
+            switch change.to {
+            case .requested(let party): runtime.send(.remote(.consentRequested(operator: party.operator.name)))
+            case .granted(let party): runtime.send(.remote(.takeoverStarted(operator: party.operator.name)))
+            case .none: runtime.send(.remote(.takeoverEnded))
+            }
         case .showChat(let line):
-            // The citizen's chat panel is not drawn yet; operators get the line as its echo.
-            logger.info("operator chat line", metadata: ["from": "\(line.from)"])
+            logger.info("operator chat line", metadata: ["from": "\(line.from.wireName)"])
+            if case .operator(let name) = line.from { runtime.send(.remote(.chat(operator: name, text: line.text))) }
         case .deviceCommand(let id, let request):
             Task { [runtime] in
                 let outcome = await Self.carryOut(request, runtime: runtime, logger: logger)
                 self.handle(.commandFinished(id, requestId: request.requestId, outcome))
             }
         case .queueHelpRequest(let help):
-            enqueue(.assistRequest, help)
+            runtime.queueAssistRequest(help)
         case .audit(let record):
             logger.notice("remote window audit", metadata: ["record": "\(record)"])
             enqueue(.audit, record)
@@ -469,6 +492,9 @@ public final class RemoteWindowHub: Sendable {
         }
     }
 
+    /// How long an `Identity.Verify` waits for the citizen to present a document.
+    static let identityCheckTimeout = Duration.seconds(90)
+
     /// Carries out an operator's device command as `kioskctl device-*` does.
     static func carryOut(_ request: DeviceRequest, runtime: KioskRuntime, logger: Logger) async -> DeviceOutcome {
         let devices = runtime.devices
@@ -499,7 +525,17 @@ public final class RemoteWindowHub: Sendable {
                 return .failed(.hardwareError("\(id): \(error.code)"))
             }
         case .verifyIdentity:
-            return .failed(.deviceNotReady("identity verification over the remote window is not available in this build"))
+            // The document of this visit if one was presented; otherwise the citizen is asked on
+            // screen to present it, and the next one read answers.
+            if let identity = runtime.presentedIdentity { return .identity(identity) }
+            guard await devices.snapshot().contains(where: { $0.category == .identityReader && $0.health.isUsable }) else {
+                return .failed(.deviceNotReady("no identity reader is working at this kiosk"))
+            }
+            runtime.send(.remote(.identityCheckRequested(operator: request.operator.name)))
+            guard let identity = await runtime.identityCheck.next(timeout: identityCheckTimeout) else {
+                return .failed(.timeOut)
+            }
+            return .identity(identity)
         }
     }
 }

@@ -19,6 +19,8 @@ public enum RuntimeInput: Sendable {
     case reload(KioskContent)
     /// The platform link changed: true online, false offline, nil unknown or not configured.
     case connectivity(Bool?)
+    /// The remote window: a takeover request or its end, an operator's chat line.
+    case remote(RemoteAssistanceEvent)
     /// Demo only: blocks the loop's thread, so tests can watch the watchdog's pings stop.
     case hangLoopForTest
 }

@@ -40,9 +40,13 @@ public final class TerminalViewer: Sendable {
         }
     }
 
+    /// Why ``readKeys(onKey:onResize:)`` returned.
+    public enum ReadEnd: Sendable { case detached, endOfInput, stopped }
+
     /// Reads keys on the calling thread until detach (Ctrl-]), end of input, or `stop()`. Taps,
     /// resizes and keys are handed to the callbacks. Blocking: run it on its own thread.
-    public func readKeys(onKey: (Key) -> Void, onResize: (Int, Int) -> Void) {
+    @discardableResult
+    public func readKeys(onKey: (Key) -> Void, onResize: (Int, Int) -> Void) -> ReadEnd {
         var decoder = InputDecoder()
         var lastSize = size
         var buffer = [UInt8](repeating: 0, count: 1024)
@@ -58,17 +62,21 @@ public final class TerminalViewer: Sendable {
                 if decoder.hasPendingEscape { decoder.flushPendingEscape().forEach(onKey) }
                 continue
             }
-            if ready < 0 { if errno == EINTR { continue } else { return } }
+            if ready < 0 { if errno == EINTR { continue } else { return .endOfInput } }
             let count = read(input, &buffer, buffer.count)
-            if count <= 0 { return }
+            if count <= 0 { return .endOfInput }
             let bytes = Array(buffer[..<count])
             if let detach = bytes.firstIndex(of: Self.detachByte) {
                 decoder.feed(Array(bytes[..<detach])).forEach(onKey)
-                return
+                return .detached
             }
             decoder.feed(bytes).forEach(onKey)
         }
+        return .stopped
     }
+
+    /// Lets ``readKeys(onKey:onResize:)`` run again after a `stop()`.
+    public func resume() { stopping.store(false, ordering: .relaxed) }
 
     public func stop() { stopping.store(true, ordering: .relaxed) }
 }

@@ -63,6 +63,9 @@ public struct RemoteHub: Sendable {
     public private(set) var sessions: [ConnectionID: OperatorSession] = [:]
     /// The latest screen, for operators who attach later.
     public private(set) var screen: MirrorScreen?
+    /// The citizen's Help that nobody has taken up yet: operators who attach are told at once.
+    /// It goes when an operator is granted the takeover or the visit ends.
+    public private(set) var waitingHelp: HelpRequest?
     private var nextConnection = 1
 
     public init(configuration: OperatorSession.Configuration = OperatorSession.Configuration()) {
@@ -89,6 +92,9 @@ public struct RemoteHub: Sendable {
             if let screen, sessions[id]?.operator != nil {
                 actions += deliver(.kiosk(.screen(screen)), to: id, now: now)
             }
+            if let waitingHelp, sessions[id]?.operator != nil {
+                actions += deliver(.kiosk(.helpRequested(waitingHelp)), to: id, now: now)
+            }
             return actions
         case .received(let id, let text):
             return deliver(.received(text), to: id, now: now)
@@ -109,15 +115,18 @@ public struct RemoteHub: Sendable {
             guard !clean.isEmpty else { return [] }
             return broadcast(.chat(ChatLine(from: .citizen, text: clean, at: now)), now: now)
         case .helpRequested(let help):
+            waitingHelp = help
             guard !attached.isEmpty else { return [.queueHelpRequest(help)] }
             return broadcast(.helpRequested(help), now: now)
         case .consentAnswered(let granted):
             guard let change = consent.answer(granted: granted) else { return [] }
+            if granted { waitingHelp = nil }
             return changed(change, now: now)
         case .citizenEndedTakeover:
             guard let change = consent.end(.citizen) else { return [] }
             return changed(change, now: now)
         case .visitEnded:
+            waitingHelp = nil
             guard let change = consent.end(.visitEnded) else { return [] }
             return changed(change, now: now)
         case .commandFinished(let id, let requestId, let outcome):

@@ -27,8 +27,21 @@ public struct ScreenRenderer: Sendable {
         var buffer = CellBuffer(columns: columns, rows: rows, style: theme.base)
         var hitMap = HitMap()
         guard buffer.columns > 0, buffer.rows > 0 else { return RenderedFrame(buffer: buffer, hitMap: hitMap) }
-        let width = buffer.columns >= 4 ? min(buffer.columns - 2, maxContentWidth) : buffer.columns
-        let left = (buffer.columns - width) / 2
+        // With a chat panel the body keeps the columns left of it; a narrow screen shows the chat
+        // in the body instead.
+        var screen = screen
+        var panel: (SidePanel, width: Int)?
+        if let sidePanel = screen.sidePanel {
+            if let panelWidth = Self.sidePanelWidth(columns: buffer.columns) {
+                panel = (sidePanel, panelWidth)
+            } else {
+                screen.notices += sidePanel.lines.suffix(3).map { Paragraph($0.from + ": " + $0.text, style: .emphasis) }
+                if let draft = sidePanel.draft { screen.notices.append(Paragraph("> " + draft, style: .normal)) }
+            }
+        }
+        let bodyColumns = buffer.columns - (panel?.width ?? 0)
+        let width = bodyColumns >= 4 ? min(bodyColumns - 2, maxContentWidth) : bodyColumns
+        let left = (bodyColumns - width) / 2
         let context = Context(theme: theme, width: width, mask: maskPersonalData)
 
         buffer.fill(Rect(column: 0, row: 0, columns: buffer.columns, rows: 1), style: theme.titleBar)
@@ -60,6 +73,9 @@ public struct ScreenRenderer: Sendable {
                 hitMap.add(Rect(column: left + hit.columns.lowerBound, row: row, columns: hit.columns.count, rows: 1),
                            key: hit.key)
             }
+        }
+        if let (sidePanel, _) = panel {
+            drawSidePanel(sidePanel, column: bodyColumns, top: bodyTop, bottom: bodyBottom, buffer: &buffer)
         }
         return RenderedFrame(buffer: buffer, hitMap: hitMap)
     }

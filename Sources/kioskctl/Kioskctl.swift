@@ -18,7 +18,7 @@ struct Kioskctl: ParsableCommand {
         """,
         version: KioskVersion.current,
         subcommands: [Status.self, Devices.self, DeviceCommand.self, Pause.self, Resume.self, Reload.self,
-                      QueueCommand.self, ConfigCommand.self, Metrics.self, Version.self, Console.self, Sim.self])
+                      QueueCommand.self, RemoteCommand.self, ConfigCommand.self, Metrics.self, Version.self, Console.self, Sim.self])
 
     /// As ArgumentParser's, except that wrong usage exits 2 (as documented above), not 64.
     static func main() {

@@ -10,7 +10,7 @@ struct Kioskd: AsyncParsableCommand {
         commandName: "kioskd",
         abstract: "The self-service kiosk daemon: devices, guided flows, the local queue and the screen.",
         version: KioskVersion.current,
-        subcommands: [Run.self, CheckConfig.self, UdevRulesCommand.self],
+        subcommands: [Run.self, CheckConfig.self, UdevRulesCommand.self, OperatorTokenCommand.self],
         defaultSubcommand: Run.self)
 }
 
@@ -42,6 +42,12 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: "With --platform: the file with this kiosk's bearer token (mode 0600).")
     var platformTokenFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Serve the remote window on this loopback address (e.g. 127.0.0.1:8470) instead of the configured one.", valueName: "host:port"))
+    var remoteListen: String?
+
+    @Option(name: .long, help: ArgumentHelp("With --remote-listen: the operators file (see docs/api/remote-window.md).", valueName: "file"))
+    var remoteOperators: String?
+
     mutating func run() async throws {
         let path = config ?? Self.defaultConfiguration()
         var checked: CheckedConfiguration
@@ -56,6 +62,19 @@ struct Run: AsyncParsableCommand {
             }
             checked.configuration.platform.url = url
             checked.configuration.platform.tokenFile = platformTokenFile ?? checked.configuration.platform.tokenFile
+        }
+        if let remoteListen {
+            // From the command line only without TLS, so only on loopback (the server refuses otherwise).
+            do {
+                let (host, port) = try RemoteWindowConfiguration.parseListen(remoteListen)
+                guard let operators = remoteOperators ?? checked.configuration.remote?.operatorsFile else {
+                    throw RemoteWindowServerError.operators("--remote-listen needs --remote-operators FILE")
+                }
+                checked.configuration.remote = RemoteWindowConfiguration(host: host, port: port, operatorsFile: operators)
+            } catch {
+                FileHandle.standardError.write(Data("kioskd: --remote-listen: \(error)\n".utf8))
+                throw ExitCode(configurationProblemExit)
+            }
         }
         var options = KioskApp.Options()
         options.demo = demo

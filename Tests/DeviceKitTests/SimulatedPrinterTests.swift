@@ -105,7 +105,8 @@ struct SimulatedPrinterTests {
 
     @Test("a jam during a job fails that job")
     func jamDuringJob() async throws {
-        let printer = try await startedPrinter(jobTime: .milliseconds(80))
+        // Long enough that a busy machine still sees the job running before it could finish.
+        let printer = try await startedPrinter(jobTime: .seconds(1))
         async let outcome = printer.print(certificate)
         #expect(await recorder.wait { $0.health().last == DeviceHealth(state: .busy) })
         printer.setFault(.jam)

@@ -175,10 +175,10 @@ final class KioskUnderTest {
         try run(binary("kioskctl"), arguments + ["--socket", socket])
     }
 
-    /// kioskd's process id, from tmux.
+    /// kioskd's process id, from tmux: the first pane's (a test may split the window).
     func pid() throws -> Int32 {
         let text = try run("/usr/bin/env", ["tmux", "list-panes", "-t", name, "-F", "#{pane_pid}"]).output
-        guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let pid = text.split(separator: "\n").first.flatMap({ Int32($0.trimmingCharacters(in: .whitespaces)) }) else {
             throw HarnessError(description: "no pane pid in \(text)")
         }
         return pid

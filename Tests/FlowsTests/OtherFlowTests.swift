@@ -164,14 +164,30 @@ import Testing
         #expect(session.isIdle)
     }
 
-    @Test func scannedCodeClassification() {
-        #expect(ScannedCode.text(from: Array("123456\r".utf8)) == "123456")
-        #expect(ScannedCode.text(from: [0x31, 0x00, 0x32]) == nil)
-        #expect(ScannedCode.text(from: [0xC3, 0x28]) == nil)
-        #expect(ScannedCode.text(from: Array("AB\u{9B}2J".utf8)) == nil)
-        #expect(ScannedCode.pickupCode("12345") == nil && ScannedCode.pickupCode("123456789012") != nil)
-        #expect(ScannedCode.resultCode("https://x.example/result/ZX-1-2") == "ZX-1-2")
-        #expect(ScannedCode.resultCode("a b") == nil)
+    @Test func scannedCodeClassificationByTheShippedCodesFile() throws {
+        let codes = shippedContent.codes
+        #expect(try codes.classify(Array("123456\r".utf8)).value(for: .pickupCode) == "123456")
+        #expect(throws: CodeRejection.self) { try codes.classify([0x31, 0x00, 0x32]) }
+        #expect(throws: CodeRejection.self) { try codes.classify([0xC3, 0x28]) }
+        #expect(throws: CodeRejection.self) { try codes.classify(Array("AB\u{9B}2J".utf8)) }
+        #expect(try codes.classify(Array("12345".utf8)).value(for: .pickupCode) == nil)
+        #expect(try codes.classify(Array("123456789012".utf8)).value(for: .pickupCode) != nil)
+        #expect(try codes.classify(Array("https://x.example/result/ZX-1-2".utf8)).value(for: .resultURL) == "ZX-1-2")
+        #expect(try codes.classify(Array("a b".utf8)).kind == .unknown)
+    }
+
+    @Test func aCodeScannedOnTheHomeScreenStartsWhatItIsFor() {
+        var session = makeSession()
+        let pickup = session.handle(.codeScanned(Array("20261127\r".utf8)))
+        #expect(pickup.first == .flowStarted(flow: "collect"))
+        #expect(pickup.contains(.findPickups(.pickupCode("20261127"))))
+        var query = makeSession()
+        let result = query.handle(.codeScanned(Array("https://zwfw.example.gov.cn/r?code=zx-2026-0042".utf8)))
+        #expect(result == [.flowStarted(flow: "progress"), .lookupResult(code: "ZX-2026-0042")])
+        var other = makeSession()
+        #expect(other.handle(.codeScanned(Array("hello there".utf8))).isEmpty)
+        #expect(other.screenText.contains("这个码不是本机可以使用的码"))
+        #expect(other.isIdle)
     }
 }
 

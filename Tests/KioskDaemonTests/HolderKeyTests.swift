@@ -1,3 +1,4 @@
+import Flows
 import DeviceKit
 import Foundation
 import KioskDaemon
@@ -22,7 +23,8 @@ import Testing
         let folder = try temporaryFolder("demo-data")
         defer { try? FileManager.default.removeItem(at: folder) }
         let keys = HolderKeys(salt: "demo-salt-not-for-production")
-        let data = try DemoData.load(repositoryRoot.appendingPathComponent("Kiosk/demo/pickups.yaml"), keys: keys)
+        let codes = try CodeClassifier.load(from: repositoryRoot.appendingPathComponent("Kiosk/codes.yaml"))
+        let data = try DemoData.load(repositoryRoot.appendingPathComponent("Kiosk/demo/pickups.yaml"), keys: keys, codes: codes)
         let store = try KioskStore(path: folder.appendingPathComponent("k.sqlite").path, logger: Logger(label: "test"))
         try data.install(into: store)
         let ready = try store.readyPickups(holderKey: keys.holderKey(for: SimulatedIdentities.residentID))

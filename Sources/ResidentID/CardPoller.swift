@@ -1,0 +1,91 @@
+import DeviceKit
+
+/// What the reader's thread knows about the card in the field, and one round of polling: find the
+/// card, and read it when it is new. Once per card: a card already presented (or given up on) is not
+/// read again until find card stops finding it.
+struct CardPoller {
+    let reader: GA467Reader
+    let generation: Int
+    private var presented = false
+    private var attempts = 0
+    private var gaveUp = false
+    private var lastError: DeviceError?
+
+    init(reader: GA467Reader, generation: Int) {
+        self.reader = reader
+        self.generation = generation
+    }
+
+    mutating func poll(_ link: inout GA467Link) throws(DeviceError) {
+        let found = try link.transact(.findCard)
+        switch found.status {
+        case .cardFound:
+            reader.setHealth(.online, generation)
+            guard !presented, !gaveUp else { return }
+            do {
+                let card = try read(&link)
+                if card.allChecksPassed {
+                    presented = true
+                    attempts = 0
+                    reader.emit(.identityPresented(card.identity), generation)
+                } else {
+                    gaveUp = true
+                    reader.emit(.identityReadFailed(DeviceError(
+                        code: "ga467-id-number-check-failed", action: .retry,
+                        detail: "the card's ID number fails its GB 11643 check character")), generation)
+                }
+            } catch where error.code.hasPrefix("serial-") {
+                throw error
+            } catch {
+                attempts += 1
+                lastError = error
+                if attempts >= reader.settings.readAttempts {
+                    gaveUp = true
+                    reader.emit(.identityReadFailed(error), generation)
+                }
+            }
+        case .cardNotFound:
+            reader.setHealth(.online, generation)
+            if presented {
+                reader.emit(.identityRemoved, generation)
+            } else if attempts > 0, !gaveUp, let lastError {
+                // The card left before a good read: report why the read failed.
+                reader.emit(.identityReadFailed(lastError), generation)
+            }
+            forget()
+        default:
+            let error = found.status?.error ?? GA467Status.unknownStatusError(found.sw3)
+            let broken = found.status == .samSelfTestFailed || found.status == .samNotAuthorized
+            reader.setHealth(DeviceHealth(state: broken ? .hardwareError : .online, reason: broken ? error.code : nil,
+                                          action: broken ? error.action : .none), generation)
+        }
+    }
+
+    /// Select, read, and for a resident ID card the newest appended address.
+    private func read(_ link: inout GA467Link) throws(DeviceError) -> ResidentIDCard {
+        _ = try link.transact(.selectCard).successData()
+        let data = try link.transact(.read).successData()
+        var card = try ReadAnswer(data: data, withFingerprint: false).card()
+        if card.identity.kind == .residentID {
+            let appended = try link.transact(.readAppendedAddress)
+            if appended.status == .success {
+                let address = TextBlockParser.field(appended.data, 0..<appended.data.count)
+                if !address.isEmpty { card.identity.address = address }
+            }
+        }
+        return card
+    }
+
+    /// The line went away: a card presented is gone as far as anyone can tell.
+    mutating func lineLost() {
+        if presented { reader.emit(.identityRemoved, generation) }
+        forget()
+    }
+
+    mutating func forget() {
+        presented = false
+        attempts = 0
+        gaveUp = false
+        lastError = nil
+    }
+}

@@ -1,0 +1,35 @@
+import DeviceKit
+
+/// Builds GA 467 readers for catalog entries with `driver: ga467`. Connection keys (kiosk.yaml):
+/// `path` (required; the serial device, e.g. `/dev/serial/by-id/usb-…`) and `wlt-decoder` (optional;
+/// an absolute path to a vendor's WLT photo decoder library). The baud rate is the catalog's
+/// `serial.baud`, 115200 when absent. Opens nothing.
+public struct GA467DriverFactory: DeviceDriverFactory {
+    public init() {}
+
+    public var driver: CatalogEntry.Driver { .ga467 }
+
+    public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
+        guard entry.category == .identityReader else {
+            throw DeviceError(code: "driver-category-mismatch", action: .configuration,
+                              detail: "model \(entry.model) is a \(entry.category.rawValue); the ga467 driver runs identity readers")
+        }
+        let path = try connection.required("path", device: id)
+        guard path.hasPrefix("/") else {
+            throw DeviceError(code: "bad-connection", action: .configuration,
+                              detail: "device \(id): connection.path must be an absolute path")
+        }
+        let baud = entry.serial?.baud ?? 115_200
+        guard SerialPort.isSupported(baud: baud) else {
+            throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+                              detail: "model \(entry.model): serial.baud \(baud) is not a rate termios sets")
+        }
+        let decoder = connection["wlt-decoder"].flatMap { $0.isEmpty ? nil : $0 }
+        if let decoder, !decoder.hasPrefix("/") {
+            throw DeviceError(code: "bad-connection", action: .configuration,
+                              detail: "device \(id): connection.wlt-decoder must be an absolute path")
+        }
+        return GA467Reader(id: id, model: entry.model,
+                           settings: GA467Reader.Settings(path: path, baud: baud, wltDecoderPath: decoder))
+    }
+}

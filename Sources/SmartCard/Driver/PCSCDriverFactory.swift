@@ -1,0 +1,43 @@
+import DeviceKit
+
+/// Builds ``PCSCIdentityReader``s for catalog entries with driver `pcsc`.
+///
+/// Connection keys (kiosk.yaml `connection:`): `reader`, part of the reader's name as pcscd lists it
+/// (e.g. `Virtual PCD 00 00`, `ACS ACR1252`). Without it the model's quirk `reader-name-contains`
+/// applies; an empty text takes the first reader. Opens nothing.
+public struct PCSCDriverFactory: DeviceDriverFactory {
+    public init() {}
+
+    public var driver: CatalogEntry.Driver { .pcsc }
+
+    public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
+        guard entry.driver == .pcsc else {
+            throw DeviceError(code: "driver-unavailable", action: .configuration,
+                              detail: "model \(entry.model) uses driver \(entry.driver.rawValue), not pcsc")
+        }
+        guard entry.category == .identityReader else {
+            throw DeviceError(code: "bad-category", action: .configuration,
+                              detail: "\(entry.source): driver pcsc runs identity readers, not \(entry.category.rawValue)")
+        }
+        var readerName = ""
+        if let quirk = entry.quirks["reader-name-contains"] {
+            guard let text = quirk.text else {
+                throw DeviceError(code: "bad-quirk", action: .configuration,
+                                  detail: "\(entry.source): quirks.reader-name-contains must be text")
+            }
+            readerName = text
+        }
+        if let configured = connection["reader"] {
+            guard !configured.isEmpty, configured.count <= 128, !configured.contains(where: { $0.isNewline || $0 == "\0" }) else {
+                throw DeviceError(code: "bad-connection", action: .configuration,
+                                  detail: "device \(id): connection.reader must be one line of at most 128 characters")
+            }
+            readerName = configured
+        }
+        for key in connection.settings.keys where key != "reader" {
+            throw DeviceError(code: "bad-connection", action: .configuration,
+                              detail: "device \(id): connection.\(key) is not a pcsc setting (only reader)")
+        }
+        return PCSCIdentityReader(id: id, model: entry.model, readerNameContains: readerName)
+    }
+}

@@ -1,0 +1,49 @@
+import DeviceKit
+
+/// Builds serial code scanners for catalog entries with `driver: serial`. Connection keys
+/// (kiosk.yaml): `path` (required, absolute) and `terminator` (optional: `CR` — the default —, `LF`,
+/// `CRLF` or `TAB`, as the scanner is programmed). The baud rate is the catalog's `serial.baud`
+/// (required), the maximum code length its quirk `max-code-length` (default 4096). Opens nothing.
+public struct SerialScannerDriverFactory: DeviceDriverFactory {
+    public init() {}
+
+    public var driver: CatalogEntry.Driver { .serial }
+
+    public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
+        guard entry.category == .codeScanner else {
+            throw DeviceError(code: "driver-category-mismatch", action: .configuration,
+                              detail: "model \(entry.model) is a \(entry.category.rawValue); the serial driver runs code scanners")
+        }
+        let path = try connection.required("path", device: id)
+        guard path.hasPrefix("/") else {
+            throw DeviceError(code: "bad-connection", action: .configuration,
+                              detail: "device \(id): connection.path must be an absolute path")
+        }
+        var terminator = SerialCodeFramer.Terminator.cr
+        if let setting = connection["terminator"], !setting.isEmpty {
+            guard let parsed = SerialCodeFramer.Terminator(setting: setting) else {
+                throw DeviceError(code: "bad-connection", action: .configuration,
+                                  detail: "device \(id): connection.terminator must be CR, LF, CRLF or TAB")
+            }
+            terminator = parsed
+        }
+        guard let baud = entry.serial?.baud else {
+            throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+                              detail: "model \(entry.model): the serial driver needs serial.baud")
+        }
+        guard SerialPort.isSupported(baud: baud) else {
+            throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+                              detail: "model \(entry.model): serial.baud \(baud) is not a rate termios sets")
+        }
+        var maximumLength = 4096
+        if let quirk = entry.quirks["max-code-length"] {
+            guard let number = quirk.number, number >= 1, number <= 1_000_000, number.rounded() == number else {
+                throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+                                  detail: "model \(entry.model): quirk max-code-length must be a whole number from 1 to 1000000")
+            }
+            maximumLength = Int(number)
+        }
+        return SerialCodeScanner(id: id, model: entry.model,
+                                 settings: .init(path: path, baud: baud, terminator: terminator, maximumLength: maximumLength))
+    }
+}

@@ -1,2 +1,0 @@
-import SmartCard
-import Testing

@@ -1,2 +1,0 @@
-import USBScanner
-import Testing
