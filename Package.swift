@@ -62,7 +62,8 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "fuzz-ga467-frame", dependencies: ["ResidentID"], path: "Fuzz/ga467-frame",
                           exclude: ["seeds"], swiftSettings: strict),
-        .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict),
+        .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict,
+                linkerSettings: [.linkedLibrary("fontconfig")]),
         .target(name: "USBScanner", dependencies: [
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -133,6 +134,8 @@ let package = Package(
             "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
             // The drivers' benchmarks: an ICAO read against the card emulator, a GA 467 read against its emulator.
             "SmartCard", "CardEmulator", "ResidentID", "GA467Emulator",
+            // Printing: submitting a PDF side by side with lp, rendering a receipt.
+            "Printing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 

@@ -1,0 +1,75 @@
+import CCUPS
+import DeviceKit
+import Foundation
+
+extension CUPSSession {
+    /// Submits one document as one job through the destination API (create job, start document
+    /// with its format, write, finish) and returns the job id. A job created but not finished is
+    /// cancelled, so no half-sent job is left in the queue.
+    func submit(document: Data, format: String, title: String, options: [String: String]) throws(DeviceError) -> Int32 {
+        let http = try connection()
+        let (dest, info) = try destination()
+        var count: Int32 = 0
+        var cOptions: UnsafeMutablePointer<cups_option_t>?
+        for (name, value) in options.sorted(by: { $0.key < $1.key }) {
+            count = cupsAddOption(name, value, count, &cOptions)
+        }
+        defer { cupsFreeOptions(count, cOptions) }
+
+        var jobID: Int32 = 0
+        let created = cupsCreateDestJob(http, dest, info, &jobID, title, count, cOptions)
+        guard created.rawValue < IPP_STATUS_ERROR_BAD_REQUEST.rawValue, jobID > 0 else {
+            let detail = lastErrorText()
+            if created == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || created == IPP_STATUS_ERROR_INTERNAL {
+                dropConnection()
+                throw PrinterErrors.unreachable(server, detail: detail)
+            }
+            throw PrinterErrors.submitFailed(queue, detail)
+        }
+        guard cupsStartDestDocument(http, dest, info, jobID, title, format, 0, nil, 1) == HTTP_STATUS_CONTINUE else {
+            let detail = lastErrorText()
+            abandon(jobID)
+            throw PrinterErrors.submitFailed(queue, "start document: \(detail)")
+        }
+        let written = document.withUnsafeBytes { bytes in
+            cupsWriteRequestData(http, bytes.baseAddress, bytes.count)
+        }
+        guard written == HTTP_STATUS_CONTINUE else {
+            _ = cupsFinishDestDocument(http, dest, info)
+            abandon(jobID)
+            throw PrinterErrors.submitFailed(queue, "writing the document failed")
+        }
+        let finished = cupsFinishDestDocument(http, dest, info)
+        guard finished.rawValue < IPP_STATUS_ERROR_BAD_REQUEST.rawValue else {
+            let detail = lastErrorText()
+            abandon(jobID)
+            throw PrinterErrors.submitFailed(queue, "finish document: \(detail)")
+        }
+        return jobID
+    }
+
+    /// Cancels a job (cupsCancelDestJob); true when cupsd accepted the cancellation.
+    @discardableResult
+    func cancel(_ jobID: Int32) -> Bool {
+        guard let http = try? connection(), let (dest, _) = try? destination() else { return false }
+        return cupsCancelDestJob(http, dest, jobID).rawValue < IPP_STATUS_ERROR_BAD_REQUEST.rawValue
+    }
+
+    private func abandon(_ jobID: Int32) {
+        if !cancel(jobID) { dropConnection() }
+    }
+
+    /// The job's state and reasons (IPP Get-Job-Attributes).
+    func jobStatus(_ jobID: Int32) throws(DeviceError) -> JobStatus {
+        let request = newRequest(IPP_OP_GET_JOB_ATTRIBUTES, attributes: ["job-state", "job-state-reasons"])
+        ippAddInteger(request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "job-id", jobID)
+        let (status, response) = try send(request, resource: "/jobs/")
+        defer { ippDelete(response) }
+        guard let response, status.rawValue < IPP_STATUS_ERROR_BAD_REQUEST.rawValue,
+              let raw = IPPRead.integer(response, "job-state"), let state = JobStatus.State(rawValue: raw) else {
+            throw DeviceError(code: "job-lost", action: .retry,
+                              detail: "cupsd has no state for job \(queue)-\(jobID): \(lastErrorText())")
+        }
+        return JobStatus(id: jobID, state: state, reasons: IPPRead.strings(response, "job-state-reasons"))
+    }
+}

@@ -1,0 +1,105 @@
+import DeviceKit
+
+/// `printer-state-reasons` (RFC 8011 §5.4.12, PWG 5100.9) into DeviceKit health: what state the
+/// printer is in, the reason an operator reads, and what to do. The table is in
+/// docs/drivers/printing.md; a reason may carry a severity suffix (`-error`, `-warning`, `-report`),
+/// and one without a suffix counts as an error, as RFC 8011 says.
+public enum PrinterStateReasons {
+    /// How one reason affects printing.
+    struct Meaning {
+        var state: DeviceHealth.State
+        var reason: String
+        var action: RecommendedAction
+        /// Lower is more urgent, when several reasons are present.
+        var rank: Int
+    }
+
+    /// Known reasons by their name without suffix. Reasons that stop printing are user or hardware
+    /// errors (or offline); the `-low` family only warns.
+    static let table: [String: Meaning] = {
+        var table: [String: Meaning] = [:]
+        func add(_ names: [String], _ state: DeviceHealth.State, _ reason: String, _ action: RecommendedAction, _ rank: Int) {
+            for name in names { table[name] = Meaning(state: state, reason: reason, action: action, rank: rank) }
+        }
+        add(["offline", "shutdown", "timed-out", "connecting-to-device"], .offline, "offline", .reset, 0)
+        add(["media-jam"], .userError, "media-jam", .maintenance, 10)
+        add(["door-open", "cover-open", "interlock-open"], .userError, "door-open", .maintenance, 11)
+        add(["input-tray-missing", "output-tray-missing"], .userError, "tray-missing", .maintenance, 12)
+        add(["output-area-full"], .userError, "output-area-full", .maintenance, 13)
+        add(["media-empty", "media-needed"], .userError, "media-empty", .replenish, 14)
+        add(["toner-empty"], .userError, "toner-empty", .replenish, 15)
+        add(["marker-supply-empty"], .userError, "marker-supply-empty", .replenish, 15)
+        add(["marker-waste-full"], .userError, "marker-waste-full", .maintenance, 16)
+        add(["fuser-over-temp", "fuser-under-temp", "opc-life-over"], .hardwareError, "hardware-fault", .maintenance, 20)
+        add(["cups-missing-filter", "cups-insecure-filter"], .hardwareError, "queue-misconfigured", .configuration, 21)
+        add(["media-low"], .online, "media-low", .replenish, 40)
+        add(["toner-low"], .online, "toner-low", .replenish, 41)
+        add(["marker-supply-low"], .online, "marker-supply-low", .replenish, 41)
+        add(["marker-waste-almost-full"], .online, "marker-waste-almost-full", .maintenance, 42)
+        add(["opc-near-eol"], .online, "opc-near-eol", .maintenance, 43)
+        return table
+    }()
+
+    /// Splits `media-empty-error` into `media-empty` and `error`.
+    static func split(_ keyword: String) -> (name: String, severity: String?) {
+        for severity in ["error", "warning", "report"] where keyword.hasSuffix("-" + severity) {
+            return (String(keyword.dropLast(severity.count + 1)), severity)
+        }
+        return (keyword, nil)
+    }
+
+    /// The meaning of one reason, downgraded to a warning when the printer says it is one.
+    static func meaning(of keyword: String) -> Meaning? {
+        let (name, severity) = split(keyword)
+        if let known = table[name] {
+            // `offline-report` is how CUPS says the device is offline; other reports and warnings
+            // about a blocking condition still print.
+            if known.state == .offline || severity == nil || severity == "error" { return known }
+            return Meaning(state: .online, reason: known.reason, action: known.action, rank: known.rank + 100)
+        }
+        // An unknown reason that says it is an error stops the printer; CUPS' own `cups-*` notes,
+        // `paused` (read from printer-state) and suffix-less vendor words do not.
+        if severity == "error" { return Meaning(state: .hardwareError, reason: name, action: .maintenance, rank: 30) }
+        return nil
+    }
+
+    /// The health of a queue as cupsd reports it.
+    public static func health(of status: PrinterStatus) -> DeviceHealth {
+        let meanings = status.reasons.compactMap(meaning(of:)).sorted { $0.rank < $1.rank }
+        if let worst = meanings.first, worst.state == .offline {
+            return DeviceHealth(state: .offline, reason: worst.reason, action: worst.action)
+        }
+        if status.deviceReachable == false { return DeviceHealth(state: .offline, reason: "device-unreachable", action: .reset) }
+        if status.state == .stopped {
+            // A stopped queue prints nothing; a reason that says why it stopped (out of paper) tells
+            // the operator more than "paused".
+            if let worst = meanings.first, worst.state != .online {
+                return DeviceHealth(state: worst.state, reason: worst.reason, action: worst.action)
+            }
+            return DeviceHealth(state: .offline, reason: "paused", action: .maintenance)
+        }
+        if !status.acceptingJobs { return DeviceHealth(state: .offline, reason: "not-accepting-jobs", action: .maintenance) }
+        if let worst = meanings.first, worst.state != .online {
+            return DeviceHealth(state: worst.state, reason: worst.reason, action: worst.action)
+        }
+        let state: DeviceHealth.State = status.state == .processing ? .busy : .online
+        if let warning = meanings.first { return DeviceHealth(state: state, reason: warning.reason, action: warning.action) }
+        return DeviceHealth(state: state)
+    }
+
+    /// Why a job cannot be printed now, or nil when the queue takes it. A stopped queue would hold
+    /// the job and print it later, after the citizen left: the driver refuses instead.
+    public static func blockingError(_ status: PrinterStatus, queue: String) -> DeviceError? {
+        let health = health(of: status)
+        guard !health.isUsable, let reason = health.reason else { return nil }
+        switch (health.state, reason) {
+        case (.offline, "paused"), (.offline, "not-accepting-jobs"):
+            return DeviceError(code: "printer-stopped", action: .maintenance,
+                               detail: "queue \(queue) is \(reason == "paused" ? "stopped (paused)" : "not accepting jobs")")
+        case (.offline, _):
+            return DeviceError(code: "printer-offline", action: .reset, detail: "the printer of queue \(queue) is offline (\(reason))")
+        default:
+            return DeviceError(code: reason, action: health.action, detail: "the printer of queue \(queue) reports \(reason)")
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import Printing
-import Testing
