@@ -1,5 +1,6 @@
 import CSANE
 import DeviceKit
+import Synchronization
 
 /// libsane for the whole process: one owner thread (``SANEThread``) that initialises SANE when
 /// work arrives and calls `sane_exit` when the queue empties, so every batch of work sees the
@@ -12,17 +13,22 @@ public final class SANERuntime: Sendable {
     public static let shared = SANERuntime()
 
     private let thread: SANEThread
+    private let initialisedOnce = Atomic<Bool>(false)
 
     private init() {
         thread = SANEThread(name: "kiosk-sane") { SANEContext.shutDown() }
     }
+
+    /// Whether SANE has been initialised in this process (after which SANE_CONFIG_DIR is fixed).
+    public var hasInitialised: Bool { initialisedOnce.load(ordering: .acquiring) }
 
     /// Runs `body` on the SANE thread with SANE initialised, and hands its result back.
     func perform<T: Sendable>(
         _ body: @escaping @Sendable (SANEContext) throws(DeviceError) -> T
     ) async throws(DeviceError) -> T {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, DeviceError>, Never>) in
-            thread.submit {
+            thread.submit { [self] in
+                self.initialisedOnce.store(true, ordering: .releasing)
                 continuation.resume(returning: Result { () throws(DeviceError) -> T in
                     try body(try SANEContext.current())
                 })

@@ -4,39 +4,30 @@ import Synchronization
 import Testing
 @testable import DocumentScan
 
-/// SANE's real `test` backend, enabled through a private configuration directory: Debian ships it
-/// commented out of /etc/sane.d/dll.conf and tests never edit /etc. SANE reads SANE_CONFIG_DIR when
-/// it initialises, so this sets it once, before any test's first SANE call; without a trailing ':'
-/// only this directory is searched (with one, /etc/sane.d and its dll.d would be searched too, and
-/// airscan's network discovery would slow every device list).
+/// SANE's real `test` backend, enabled through a private configuration directory
+/// (``SANETestBackend``): tests never edit /etc, and fail, never skip, when the backend is missing.
 enum TestSANE {
-    /// The test backend keeps a device's options while SANE stays initialised, and tests run in
-    /// parallel on the one SANE thread, so each test scans on a device of its own (``nextDevice()``).
-    /// Also more than the system file's two, so a test can tell this file is the one read.
-    static let deviceCount = 64
-    private static let devicesHandedOut = Atomic<Int>(0)
-
-    /// A test backend device no other test uses (`test:1` and up; `test:0` is left for listing).
-    static func nextDevice() -> String {
-        let number = devicesHandedOut.add(1, ordering: .relaxed).newValue
-        precondition(number < deviceCount, "raise TestSANE.deviceCount")
-        return "test:\(number)"
-    }
-
-    static let configDirectory: String = {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kiosk-sane-\(getpid())-\(UUID().uuidString.prefix(8))").path
-        try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try! "test\n".write(toFile: directory + "/dll.conf", atomically: true, encoding: .utf8)
-        try! "number_of_devices \(deviceCount)\n".write(toFile: directory + "/test.conf", atomically: true, encoding: .utf8)
-        setenv("SANE_CONFIG_DIR", directory, 1)
-        atexit { if let dir = getenv("SANE_CONFIG_DIR") { try? FileManager.default.removeItem(atPath: String(cString: dir)) } }
-        return directory
-    }()
+    static var deviceCount: Int { SANETestBackend.deviceCount }
 
     /// Call first in every test that touches SANE.
     static func prepare() {
-        _ = configDirectory
+        do {
+            try SANETestBackend.enable()
+        } catch {
+            Issue.record("SANE's test backend cannot be used: \(error)")
+        }
+    }
+
+    /// A test backend device no other test uses: the backend keeps a device's options while SANE
+    /// stays initialised, and tests run in parallel on the one SANE thread.
+    static func nextDevice() -> String {
+        prepare()
+        do {
+            return try SANETestBackend.nextDevice()
+        } catch {
+            Issue.record("\(error)")
+            return "test:0"
+        }
     }
 
     /// A started scanner on the test backend with these settings.
