@@ -140,8 +140,13 @@ public final class SANEDocumentScanner: DocumentScanner {
 
     public func reset() async throws {
         cancel()
-        let health = try await probe()
-        state.withLock { $0.report(health) }
+        do {
+            let health = try await probe()
+            state.withLock { $0.report(health) }
+        } catch {
+            state.withLock { $0.report(Self.health(after: error)) }
+            throw error
+        }
     }
 
     /// Opens and closes the device on the SANE thread: the cheap check that it is there.

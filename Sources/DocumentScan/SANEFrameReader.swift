@@ -88,6 +88,10 @@ struct SANEFrameReader {
                                       detail: "\(device.name) sent more than \(Self.maxPageBytes) bytes for one page")
                 }
                 progress(ScanProgress(page: page, bytesRead: alreadyRead + data.count, expectedBytes: expected))
+            case .endOfFile where data.isEmpty:
+                // EOF before any byte: the frame that sane_start promised never came.
+                device.cancel()
+                throw SANEStatus.endOfFile.error("sane_read on \(device.name) (no image data)")
             case .endOfFile:
                 return data
             default:

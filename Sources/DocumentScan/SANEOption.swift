@@ -95,7 +95,8 @@ struct SANEOption: Sendable, Equatable {
     /// Converts a whole number (e.g. dots per inch) to the option's own units.
     func word(for value: Double) -> Int32 {
         let scaled = type == .fixed ? value * Double(1 << SANE_FIXED_SCALE_SHIFT) : value
-        return Int32(clamping: Int64(scaled.rounded()))
+        guard scaled.isFinite else { return 0 }
+        return Int32(min(max(scaled.rounded(), Double(Int32.min)), Double(Int32.max)))
     }
 
     /// Converts a word in the option's own units back to a number.

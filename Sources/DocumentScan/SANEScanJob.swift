@@ -17,7 +17,7 @@ struct SANEScanJob: Sendable {
         let applied = try SANEOptionSetter(device: device).apply(settings)
         let reader = SANEFrameReader(device: device, resolutionDPI: applied.resolutionDPI,
                                      cancellation: cancellation, progress: progress)
-        let limit = settings.source == .feeder ? settings.maxPages : 1
+        let limit = settings.source == .feeder ? max(1, settings.maxPages) : 1
         var pages: [RawPage] = []
         defer { device.cancel() }
         while pages.count < limit {

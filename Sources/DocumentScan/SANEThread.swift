@@ -13,8 +13,12 @@ final class SANEThread: @unchecked Sendable {
     init(name: String, whenIdle: @escaping @Sendable () -> Void) {
         self.whenIdle = whenIdle
         // The thread holds the object for the life of the process, as intended for the one SANE owner.
-        let thread = Thread { self.loop() }
-        thread.name = name
+        let thread = Thread {
+            // Named from inside: on Linux a name set before start is lost, and the thread would
+            // carry its creator's name (a dispatch queue's) in ps and debuggers.
+            Thread.current.name = name
+            self.loop()
+        }
         thread.start()
     }
 

@@ -28,6 +28,10 @@ struct StatusAndCancelTests {
         Expectation(status: "SANE_STATUS_ACCESS_DENIED", code: "access-denied", action: .configuration,
                     health: DeviceHealth(state: .offline, reason: "access-denied", action: .configuration)),
         Expectation(status: "SANE_STATUS_UNSUPPORTED", code: "unsupported", action: .configuration, health: .online),
+        Expectation(status: "SANE_STATUS_INVAL", code: "invalid-argument", action: .configuration, health: .online),
+        Expectation(status: "SANE_STATUS_CANCELLED", code: "cancelled", action: .none, health: .online),
+        Expectation(status: "SANE_STATUS_EOF", code: "unexpected-end", action: .reset,
+                    health: DeviceHealth(state: .offline, reason: "unexpected-end", action: .reset)),
         Expectation(status: "SANE_STATUS_NO_MEM", code: "out-of-memory", action: .retry,
                     health: DeviceHealth(state: .hardwareError, reason: "out-of-memory", action: .retry)),
     ]
