@@ -1,5 +1,6 @@
 import CSANE
 import DeviceKit
+import Foundation
 
 /// An open SANE device. Only ever used inside a job on the SANE thread (``SANERuntime``), so it is
 /// deliberately not `Sendable`.
@@ -7,7 +8,9 @@ final class SANEDeviceHandle {
     let name: String
     private var handle: SANE_Handle?
 
-    /// Opens the device; a name SANE does not know gives `not-found` (SANE says "invalid argument").
+    /// Opens the device; a name SANE does not know gives `not-found`. SANE says "invalid
+    /// argument" for a device its backend lacks, and the dll meta-backend says "invalid argument"
+    /// or, once it has failed to load a backend of that name, "operation not supported".
     init(opening name: String) throws(DeviceError) {
         self.name = name
         var opened: SANE_Handle?
@@ -15,9 +18,9 @@ final class SANEDeviceHandle {
         switch status {
         case .good where opened != nil:
             handle = opened
-        case .good, .invalid:
+        case .good, .invalid, .unsupported:
             throw DeviceError(code: "not-found", action: .reset,
-                              detail: "SANE has no device \(name): unplugged, switched off or misnamed")
+                              detail: "SANE has no device \(name): unplugged, switched off, misnamed, or its backend is not installed")
         default:
             throw status.error("sane_open \(name)")
         }
@@ -163,4 +166,19 @@ final class SANEDeviceHandle {
         guard let handle else { return }
         sane_cancel(handle)
     }
+
+    /// Aborts a frame that is still being read. Backends built on sanei_thread (the test backend
+    /// among them) stop their reader thread with an asynchronous `pthread_cancel`; if that lands
+    /// while the reader is inside malloc, glibc's allocator lock is never released and the whole
+    /// process later hangs in malloc (seen about once in 600 scans that failed on their first
+    /// read). A reader blocked in write() or sleep is safe to cancel, so the frame gets a moment
+    /// to reach such a point first: a reader has had it by the time a page is under way, but not
+    /// when sane_read fails or a cancel comes right after sane_start. Only failed and cancelled
+    /// scans pay the wait.
+    func cancelMidFrame() {
+        usleep(Self.readerSettleMicroseconds)
+        cancel()
+    }
+
+    static let readerSettleMicroseconds: useconds_t = 100_000
 }

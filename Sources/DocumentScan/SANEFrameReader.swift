@@ -75,7 +75,7 @@ struct SANEFrameReader {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
             if cancellation.isCancelled {
-                device.cancel()
+                device.cancelMidFrame()
                 throw DeviceError(code: "cancelled", action: .none, detail: "scan on \(device.name) cancelled")
             }
             let (status, count) = buffer.withUnsafeMutableBufferPointer { device.read(into: $0) }
@@ -83,19 +83,19 @@ struct SANEFrameReader {
             case .good:
                 data.append(contentsOf: buffer[0..<min(count, buffer.count)])
                 guard data.count <= Self.maxPageBytes else {
-                    device.cancel()
+                    device.cancelMidFrame()
                     throw DeviceError(code: "page-too-large", action: .configuration,
                                       detail: "\(device.name) sent more than \(Self.maxPageBytes) bytes for one page")
                 }
                 progress(ScanProgress(page: page, bytesRead: alreadyRead + data.count, expectedBytes: expected))
             case .endOfFile where data.isEmpty:
                 // EOF before any byte: the frame that sane_start promised never came.
-                device.cancel()
+                device.cancelMidFrame()
                 throw SANEStatus.endOfFile.error("sane_read on \(device.name) (no image data)")
             case .endOfFile:
                 return data
             default:
-                device.cancel()
+                device.cancelMidFrame()
                 throw status.error("sane_read on \(device.name)")
             }
         }

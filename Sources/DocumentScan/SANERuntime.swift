@@ -19,6 +19,9 @@ public final class SANERuntime: Sendable {
         thread = SANEThread(name: "kiosk-sane") { SANEContext.shutDown() }
     }
 
+    /// The `pthread_self()` of the SANE thread (0 until it runs).
+    var ownerThread: UInt { thread.owner.load(ordering: .acquiring) }
+
     /// Whether SANE has been initialised in this process (after which SANE_CONFIG_DIR is fixed).
     public var hasInitialised: Bool { initialisedOnce.load(ordering: .acquiring) }
 

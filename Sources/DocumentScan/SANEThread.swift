@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The one thread that ever calls libsane. SANE backends block in their calls and are not
 /// thread-safe, so every call runs here, one job after another, never on Swift's cooperative pool.
@@ -9,16 +10,18 @@ final class SANEThread: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []
     private let whenIdle: @Sendable () -> Void
+    /// The thread's `pthread_self()`, once it runs; for checks that work runs here.
+    let owner = Atomic<UInt>(0)
 
     init(name: String, whenIdle: @escaping @Sendable () -> Void) {
         self.whenIdle = whenIdle
         // The thread holds the object for the life of the process, as intended for the one SANE owner.
         let thread = Thread {
-            // Named from inside: on Linux a name set before start is lost, and the thread would
-            // carry its creator's name (a dispatch queue's) in ps and debuggers.
-            Thread.current.name = name
+            self.owner.store(UInt(pthread_self()), ordering: .releasing)
             self.loop()
         }
+        // For ps and debuggers; Foundation applies it as the thread starts.
+        thread.name = name
         thread.start()
     }
 

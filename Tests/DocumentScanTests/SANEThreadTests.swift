@@ -7,21 +7,24 @@ import Testing
 /// libsane is called from one thread only, one call at a time.
 @Suite("SANE owner thread")
 struct SANEThreadTests {
-    @Test("every job runs on the one named SANE thread, never on the caller's")
+    @Test("every job runs on the one SANE thread, never on the caller's")
     func oneThread() async throws {
         TestSANE.prepare()
-        let threads = try await withThrowingTaskGroup(of: String.self) { group in
+        let callers = Concurrency()
+        let threads = try await withThrowingTaskGroup(of: UInt.self) { group in
             for _ in 0..<8 {
                 group.addTask {
-                    try await SANERuntime.shared.perform { _ in
-                        "\(Thread.current.name ?? "?")/\(pthread_self())"
-                    }
+                    let caller = UInt(pthread_self())
+                    let worker = try await SANERuntime.shared.perform { _ in UInt(pthread_self()) }
+                    if caller == worker { callers.running.add(1, ordering: .relaxed) }
+                    return worker
                 }
             }
-            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+            return try await group.reduce(into: Set<UInt>()) { $0.insert($1) }
         }
         #expect(threads.count == 1)
-        #expect(threads.first?.hasPrefix("kiosk-sane/") == true, "\(threads)")
+        #expect(threads.first == SANERuntime.shared.ownerThread && SANERuntime.shared.ownerThread != 0)
+        #expect(callers.running.load(ordering: .relaxed) == 0)
         #expect(SANERuntime.shared.hasInitialised)
     }
 

@@ -125,7 +125,8 @@ struct StatusAndCancelTests {
     func missingDevice(name: String) async throws {
         TestSANE.prepare()
         let scanner = SANEDocumentScanner(id: "gone", deviceName: name)
-        #expect(await scanner.selfTest() == .offline("not-found"))
+        let health = await scanner.selfTest()
+        #expect(health == .offline("not-found"), "\(health)")
         await #expect(throws: DeviceError.self) { try await scanner.start(sink: HealthLog().sink(id: "gone")) }
         await #expect(throws: DeviceError.self) { try await scanner.reset() }
         do {
