@@ -1,5 +1,6 @@
 import CSANE
 import DeviceKit
+import Foundation
 import Synchronization
 
 /// libsane for the whole process: one owner thread (``SANEThread``) that initialises SANE when
@@ -16,7 +17,12 @@ public final class SANERuntime: Sendable {
     private let initialisedOnce = Atomic<Bool>(false)
 
     private init() {
-        thread = SANEThread(name: "kiosk-sane") { SANEContext.shutDown() }
+        thread = SANEThread(name: "kiosk-sane") {
+            var sigpipe = sigaction()
+            sigaction(SIGPIPE, nil, &sigpipe)
+            SANEContext.shutDown()
+            sigaction(SIGPIPE, &sigpipe, nil)
+        }
     }
 
     /// The `pthread_self()` of the SANE thread (0 until it runs).
@@ -32,9 +38,13 @@ public final class SANERuntime: Sendable {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, DeviceError>, Never>) in
             thread.submit { [self] in
                 self.initialisedOnce.store(true, ordering: .releasing)
-                continuation.resume(returning: Result { () throws(DeviceError) -> T in
-                    try body(try SANEContext.current())
-                })
+                // sanei_thread backends set SIGPIPE to ignored while their reader runs and then to
+                // the default, whatever it was before; the process's own choice is put back.
+                var sigpipe = sigaction()
+                sigaction(SIGPIPE, nil, &sigpipe)
+                let result = Result { () throws(DeviceError) -> T in try body(try SANEContext.current()) }
+                sigaction(SIGPIPE, &sigpipe, nil)
+                continuation.resume(returning: result)
             }
         }
         return try result.get()

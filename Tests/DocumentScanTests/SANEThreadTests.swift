@@ -48,6 +48,28 @@ struct SANEThreadTests {
         #expect(counter.most.load(ordering: .sequentiallyConsistent) == 1)
     }
 
+    @Test("a job leaves the process's SIGPIPE disposition as it found it")
+    func sigpipe() async throws {
+        TestSANE.prepare()
+        // The test backend (sanei_thread) sets SIGPIPE to ignored while its reader runs and then
+        // to the default, whatever it was. Here a job does the same; every job is wrapped alike,
+        // so other tests' jobs running in between cannot change what this one sees.
+        func disposition() async throws -> UInt {
+            try await SANERuntime.shared.perform { _ in
+                var current = sigaction()
+                sigaction(SIGPIPE, nil, &current)
+                return unsafeBitCast(current.__sigaction_handler.sa_handler, to: UInt.self)
+            }
+        }
+        let before = try await disposition()
+        try await SANERuntime.shared.perform { _ in
+            var changed = sigaction()
+            changed.__sigaction_handler.sa_handler = before == unsafeBitCast(SIG_IGN, to: UInt.self) ? SIG_DFL : SIG_IGN
+            sigaction(SIGPIPE, &changed, nil)
+        }
+        #expect(try await disposition() == before)
+    }
+
     @Test("an error thrown in a job comes back typed to the caller")
     func errors() async {
         TestSANE.prepare()
