@@ -54,6 +54,11 @@ struct SANEFrameReader {
             channels[parameters.format] = frame
             shape = parameters
             if parameters.last_frame != 0 { break }
+            guard channels.count < 3 else {
+                // Red, green and blue are the most frames a page has; a backend that never says
+                // "last frame" must not keep the kiosk reading forever.
+                throw DeviceError(code: "bad-image", action: .reset, detail: "\(device.name) sent more than three frames for one page")
+            }
             // A three-pass scanner sends red, green and blue as frames of their own.
             let status = device.start()
             guard status == .good else { throw status.error("sane_start (next frame) on \(device.name)") }
