@@ -30,6 +30,32 @@ public enum ScannerProbe {
 
         /// True when everything asked for worked.
         public var succeeded: Bool { error == nil }
+
+        /// The report as lines for a terminal (`--json` prints the Codable form instead). Device
+        /// names and models come from backends: control characters are shown as `?`.
+        public var text: String {
+            var lines: [String] = []
+            if devices.isEmpty { lines.append("no SANE devices found") }
+            for device in devices {
+                lines.append("device \(Self.plain(device.name)): \(Self.plain(device.vendor)) \(Self.plain(device.model)) (\(Self.plain(device.type)))")
+            }
+            if let device, let settings {
+                lines.append("scanned \(Self.plain(device)) at \(settings.resolutionDPI) dpi, \(settings.mode.rawValue), \(settings.source.rawValue)")
+            }
+            for page in pages {
+                lines.append("page \(page.file): \(page.widthPixels)×\(page.heightPixels) pixels, \(page.bytes) bytes")
+            }
+            if let pdf { lines.append("pdf \(pdf)") }
+            if let health { lines.append("health \(health)") }
+            if let error { lines.append("error \(error.code): \(Self.plain(error.detail)) (action: \(error.action.rawValue))") }
+            return lines.joined(separator: "\n")
+        }
+
+        private static func plain(_ text: String) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.map {
+                $0.value < 0x20 || (0x7f...0x9f).contains($0.value) ? "?" : $0
+            }))
+        }
     }
 
     /// Lists devices; with `device`, scans it with `settings` into `folder` (`page-001.png`, …,

@@ -33,6 +33,9 @@ struct ProbeTests {
         #expect(try pdfInfo(pdf)["Pages"] == "2")
         #expect(report.health == .online)
 
+        #expect(report.text.contains("device test:0: Noname"))
+        #expect(report.text.contains("page-002.png"))
+        #expect(report.text.contains("pdf \(report.pdf ?? "-")"))
         let json = try JSONEncoder().encode(report)
         #expect(try JSONDecoder().decode(ScannerProbe.Report.self, from: json) == report)
     }
@@ -49,8 +52,17 @@ struct ProbeTests {
         #expect(report.health?.state == .userError)
         #expect(report.pages.isEmpty)
 
+        #expect(report.text.contains("error media-jam"))
+        #expect(!report.text.unicodeScalars.contains { $0.value == 0x1b })
+
         let missing = await ScannerProbe.run(device: "nosuchbackend:0", folder: folder)
         #expect(missing.error?.code == "not-found")
         #expect(missing.devices.contains { $0.name == "test:0" })
+
+        // A name with an escape sequence is reported, not obeyed.
+        let hostile = await ScannerProbe.run(device: "evil\u{1b}[2J:0", folder: folder)
+        #expect(hostile.error?.code == "not-found")
+        #expect(hostile.text.contains("evil?[2J:0"))
+        #expect(!hostile.text.unicodeScalars.contains { $0.value == 0x1b })
     }
 }
