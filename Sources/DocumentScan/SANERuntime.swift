@@ -1,0 +1,126 @@
+import CSANE
+import DeviceKit
+import Foundation
+import Synchronization
+
+/// libsane for the whole process: one owner thread (``SANEThread``) that initialises SANE when
+/// work arrives and calls `sane_exit` when the queue empties, so every batch of work sees the
+/// devices and configuration as they are now (a scanner plugged in since is found) and no device
+/// stays claimed while the kiosk is idle.
+///
+/// SANE reads `SANE_CONFIG_DIR` when it initialises; a program (or test) that wants a private
+/// configuration sets it before the first job.
+public final class SANERuntime: Sendable {
+    public static let shared = SANERuntime()
+
+    private let thread: SANEThread
+    private let initialisedOnce = Atomic<Bool>(false)
+
+    private init() {
+        thread = SANEThread(name: "kiosk-sane") {
+            var sigpipe = sigaction()
+            sigaction(SIGPIPE, nil, &sigpipe)
+            SANEContext.shutDown()
+            sigaction(SIGPIPE, &sigpipe, nil)
+        }
+    }
+
+    /// The `pthread_self()` of the SANE thread (0 until it runs).
+    var ownerThread: UInt { thread.owner.load(ordering: .acquiring) }
+
+    /// Whether SANE has been initialised in this process (after which SANE_CONFIG_DIR is fixed).
+    public var hasInitialised: Bool { initialisedOnce.load(ordering: .acquiring) }
+
+    /// Runs `body` on the SANE thread with SANE initialised, and hands its result back.
+    func perform<T: Sendable>(
+        _ body: @escaping @Sendable (SANEContext) throws(DeviceError) -> T
+    ) async throws(DeviceError) -> T {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, DeviceError>, Never>) in
+            thread.submit { [self] in
+                self.initialisedOnce.store(true, ordering: .releasing)
+                // sanei_thread backends set SIGPIPE to ignored while their reader runs and then to
+                // the default, whatever it was before; the process's own choice is put back.
+                var sigpipe = sigaction()
+                sigaction(SIGPIPE, nil, &sigpipe)
+                let result = Result { () throws(DeviceError) -> T in try body(try SANEContext.current()) }
+                sigaction(SIGPIPE, &sigpipe, nil)
+                continuation.resume(returning: result)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The devices SANE finds now (local and network backends alike).
+    public func devices() async throws(DeviceError) -> [SANEDeviceInfo] {
+        try await perform { context throws(DeviceError) in try context.devices() }
+    }
+}
+
+/// Proof of being on the SANE thread with SANE initialised; only jobs get one.
+struct SANEContext {
+    /// Whether `sane_init` has been called without `sane_exit` since. Only touched on the SANE thread.
+    nonisolated(unsafe) private static var initialised = false
+    nonisolated(unsafe) private static var version: SANE_Int = 0
+
+    static func current() throws(DeviceError) -> SANEContext {
+        if !initialised {
+            var code: SANE_Int = 0
+            let status = SANEStatus(sane_init(&code, nil))
+            guard status == .good else { throw status.error("sane_init") }
+            version = code
+            initialised = true
+        }
+        return SANEContext()
+    }
+
+    static func shutDown() {
+        guard initialised else { return }
+        sane_exit()
+        initialised = false
+    }
+
+    /// The version of libsane, e.g. `1.1.1`.
+    var version: String {
+        let code = Self.version
+        return "\((code >> 24) & 0xff).\((code >> 16) & 0xff).\(code & 0xffff)"
+    }
+
+    func devices() throws(DeviceError) -> [SANEDeviceInfo] {
+        var list: UnsafeMutablePointer<UnsafePointer<SANE_Device>?>?
+        let status = SANEStatus(sane_get_devices(&list, SANE_Bool(SANE_FALSE)))
+        guard status == .good else { throw status.error("sane_get_devices") }
+        var devices: [SANEDeviceInfo] = []
+        var index = 0
+        while let entry = list?[index] {
+            let device = entry.pointee
+            devices.append(SANEDeviceInfo(
+                name: device.name.map { String(cString: $0) } ?? "",
+                vendor: device.vendor.map { String(cString: $0) } ?? "",
+                model: device.model.map { String(cString: $0) } ?? "",
+                type: device.type.map { String(cString: $0) } ?? ""))
+            index += 1
+        }
+        return devices
+    }
+
+    func open(_ name: String) throws(DeviceError) -> SANEDeviceHandle {
+        try SANEDeviceHandle(opening: name)
+    }
+}
+
+/// One device as `sane_get_devices` lists it.
+public struct SANEDeviceInfo: Sendable, Equatable, Codable {
+    /// What `connection.device` names, e.g. `test:0` or `epsonds:libusb:001:004`.
+    public var name: String
+    public var vendor: String
+    public var model: String
+    /// E.g. `flatbed scanner`, `virtual device`.
+    public var type: String
+
+    public init(name: String, vendor: String, model: String, type: String) {
+        self.name = name
+        self.vendor = vendor
+        self.model = model
+        self.type = type
+    }
+}

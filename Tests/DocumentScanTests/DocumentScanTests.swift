@@ -1,2 +1,0 @@
-import DocumentScan
-import Testing
