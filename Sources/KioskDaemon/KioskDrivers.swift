@@ -1,4 +1,6 @@
 import DeviceKit
+import DocumentScan
+import Printing
 import ResidentID
 import SmartCard
 import USBScanner
@@ -11,5 +13,7 @@ extension DeviceDrivers {
         PCSCDriverFactory(),
         GA467DriverFactory(),
         SerialScannerDriverFactory(),
+        CUPSDriverFactory(),
+        SANEDriverFactory(),
     ])
 }

@@ -1,3 +1,4 @@
+import DeviceKit
 import Foundation
 import KioskDaemon
 import Testing
@@ -56,8 +57,37 @@ import YAMLData
             let second = error.problems.map(\.description)
             #expect(second.contains { $0.hasPrefix("\(path):11: devices.1.model: no model \"no-such-model\" in the device catalog") })
             #expect(second.contains("\(path):12: devices.2.model: \"sim-code-scanner\" is a code-scanner, not usable as receipt-printer"))
-            #expect(second.contains("\(path):13: devices.3.model: model cups-ipp-everywhere uses driver cups, which this kioskd does not have"))
+            #expect(second.contains("\(path):13: devices.3.connection: device c needs connection.queue in kiosk.yaml"))
         }
+    }
+
+    @Test func realDriversTakeTheirConnectionFromKioskYAML() throws {
+        let folder = try temporaryFolder("config-connection")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("kiosk.yaml").path
+        try """
+        kiosk:
+          id: K-2
+        content: \(repositoryRoot.path)/Kiosk
+        catalog: \(repositoryRoot.path)/Devices
+        holder-key-salt: long-enough-salt-value
+        devices:
+          - {id: a4, model: cups-ipp-everywhere, role: certificate-printer, connection: {queue: kiosk-a4, paper: a4}}
+          - {id: id, model: cvr-100u, role: identity-reader, connection: {path: /dev/ttyUSB0}}
+          - {id: pass, model: generic-pcsc-reader, role: identity-reader}
+          - {id: docs, model: sane-generic, role: document-scanner, connection: {device: "test:0"}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let checked = try CheckedConfiguration.load(path: path)
+        #expect(checked.configuration.devices.map(\.connection) == [
+            DeviceConnection(["queue": "kiosk-a4", "paper": "a4"]), DeviceConnection(["path": "/dev/ttyUSB0"]),
+            DeviceConnection(), DeviceConnection(["device": "test:0"]),
+        ])
+        // A key a driver does not know is a problem on the device's line, not a silent default.
+        try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "paper: a4", with: "papr: a4")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        var messages: [String] = []
+        do { _ = try CheckedConfiguration.load(path: path) } catch { messages = error.problems.map(\.description) }
+        #expect(messages.count == 1 && messages.first?.hasPrefix("\(path):7: devices.0.connection:") == true, "\(messages)")
     }
 
     @Test func aMissingFileIsAProblemNotACrash() {
