@@ -154,7 +154,10 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit", "CardEmulator"], swiftSettings: strict),
         .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
-        .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit"], swiftSettings: strict),
+        // The private cupsd + ippeveprinter (and the D-Bus and Avahi it needs) that printing tests run
+        // against, shared by PrintingTests and the end-to-end tests.
+        .target(name: "PrintingTestBed", dependencies: ["Printing"], path: "Tests/PrintingTestBed", swiftSettings: strict),
+        .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit", "PrintingTestBed"], swiftSettings: strict),
         .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
@@ -179,6 +182,6 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "Outbox"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "Outbox", "PrintingTestBed"], swiftSettings: strict),
     ]
 )

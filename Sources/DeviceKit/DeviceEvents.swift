@@ -63,13 +63,44 @@ public struct PrintJob: Sendable, Equatable {
     /// How many sheets the document has, as its maker knows it; DeviceManager counts printed pages
     /// with it, since a printer driver cannot tell from an opaque document.
     public var pages: Int
+    /// For a certificate: the SHA-256 (lower-case hex) the document must have. A driver checks it
+    /// right before printing and prints nothing on a mismatch.
+    public var expectedSHA256: String?
+    /// For a receipt or test page: what it says, for a printer that lays out its own (a PDF with a
+    /// QR code, ESC/POS). Others print `document`, the same receipt as plain text.
+    public var receipt: ReceiptDocument?
 
-    public init(kind: Kind, title: String, format: String, document: Data, pages: Int = 1) {
+    public init(kind: Kind, title: String, format: String, document: Data, pages: Int = 1,
+                expectedSHA256: String? = nil, receipt: ReceiptDocument? = nil) {
         self.kind = kind
         self.title = title
         self.format = format
         self.document = document
         self.pages = pages
+        self.expectedSHA256 = expectedSHA256
+        self.receipt = receipt
+    }
+}
+
+/// A receipt as the kiosk describes it, whatever the paper: bilingual lines, the tracking number,
+/// the time and kiosk, and the link its QR code carries.
+public struct ReceiptDocument: Sendable, Equatable {
+    public var title: String
+    public var lines: [String]
+    public var trackingNumber: String
+    public var time: Date
+    public var kioskID: String
+    /// What the QR code encodes: the result's public query link, or the tracking number when no
+    /// link is configured.
+    public var qrContent: String
+
+    public init(title: String, lines: [String], trackingNumber: String, time: Date, kioskID: String, qrContent: String) {
+        self.title = title
+        self.lines = lines
+        self.trackingNumber = trackingNumber
+        self.time = time
+        self.kioskID = kioskID
+        self.qrContent = qrContent
     }
 }
 

@@ -142,6 +142,8 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
             }
         case "metrics":
             return ControlResponse(ok: true, metrics: await runtime.metricsText())
+        case "printer-test", "printer-reprint":
+            return await answerPrinter(request)
         case "remote":
             return ControlResponse(ok: true, remote: runtime.remoteHub.withLock { $0 }?.status ?? .notConfigured)
         case let command where Self.queueCommands.contains(command):

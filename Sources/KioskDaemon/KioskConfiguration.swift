@@ -34,6 +34,9 @@ public struct KioskConfiguration: Sendable {
     /// Salt for holder keys; the same value the platform uses for this kiosk's pickup manifest.
     public var holderKeySalt: String
     public var devices: [DeviceEntry]
+    /// The link a receipt's QR code carries, `{code}` replaced by the tracking number; without it the
+    /// QR code carries the tracking number alone.
+    public var receiptResultURL: String?
     /// Pickups and results to load at start, for the demo.
     public var demoPickups: URL?
     /// The group whose members may use the control socket.
@@ -50,7 +53,7 @@ public struct KioskConfiguration: Sendable {
     public var displayPath: String
 
     static let fields: Set<String> = ["kiosk", "content", "catalog", "state", "socket", "language", "session",
-                                      "screen", "holder-key-salt", "devices", "demo", "control", "metrics",
+                                      "screen", "holder-key-salt", "devices", "demo", "control", "metrics", "receipts",
                                       "platform", "sealing", "remote"]
 
     /// Reads and checks a configuration file. Problems name the file, line and field.
@@ -128,6 +131,17 @@ public struct KioskConfiguration: Sendable {
         if let platform = root.optional("platform") { configuration.platform.read(platform, resolve: resolve) }
         if let sealing = root.optional("sealing") { configuration.sealing.read(sealing, resolve: resolve) }
         if let remote = root.optional("remote") { configuration.remote = RemoteWindowConfiguration.read(remote, resolve: resolve) }
+        if let receipts = root.optional("receipts") {
+            receipts.rejectUnknownKeys(["result-url"])
+            if let node = receipts.optional("result-url"), let text = node.nonEmptyString() {
+                if text.contains("{code}"), let url = URL(string: text.replacingOccurrences(of: "{code}", with: "X")),
+                   url.scheme == "https" || url.scheme == "http", url.host != nil {
+                    configuration.receiptResultURL = text
+                } else {
+                    node.problem("use an http(s) link with {code} where the tracking number goes, e.g. https://zwfw.example.gov.cn/r/{code}")
+                }
+            }
+        }
         if let demo = root.optional("demo") {
             demo.rejectUnknownKeys(["pickups"])
             if let text = demo.optional("pickups")?.nonEmptyString() { configuration.demoPickups = resolve(text) }

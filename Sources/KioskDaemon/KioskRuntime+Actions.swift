@@ -41,12 +41,11 @@ extension KioskRuntime {
                                                    detail: "pickup \(pickup.id): \(error)"))
             }
         case .printReceipt(let receipt):
-            let document = ReceiptText.render(receipt, kioskID: configuration.kioskID, at: Date())
+            let job = receiptJob(receipt, at: Date())
             group.addTask {
                 var outcome = PrintOutcome.failed(DeviceError(code: "no-printer", action: .reset, detail: "no receipt printer"))
                 if let printer = await self.devices.printer(for: .receiptPrinter) {
-                    outcome = await printer.print(PrintJob(kind: .receipt, title: "receipt", format: "text/plain",
-                                                           document: Data(document.utf8)))
+                    outcome = await printer.print(job)
                 }
                 self.metrics.printFinished(kind: "receipt", outcome: outcome == .completed ? "completed" : "failed")
                 self.send(.answer(.printFinished(outcome), visit: visit))
@@ -102,6 +101,31 @@ extension KioskRuntime {
         }
     }
 
+    /// A receipt as a print job: plain text for any printer, and the receipt itself for a printer
+    /// that lays out its own (a PDF or ESC/POS with the QR code of the result's link).
+    func receiptJob(_ receipt: Receipt, at date: Date) -> PrintJob {
+        let text = ReceiptText.render(receipt, kioskID: configuration.kioskID, at: date)
+        let reference = receipt.reference ?? "-"
+        let qr = configuration.receiptResultURL.map { $0.replacingOccurrences(of: "{code}", with: reference) } ?? reference
+        var lines: [String] = []
+        for line in receipt.lines {
+            lines.append(line.zhHans)
+            if line.en != line.zhHans { lines.append(line.en) }
+        }
+        let document = ReceiptDocument(title: receipt.title.zhHans + " " + receipt.title.en, lines: lines,
+                                       trackingNumber: reference, time: date, kioskID: configuration.kioskID, qrContent: qr)
+        return PrintJob(kind: .receipt, title: "receipt", format: "text/plain", document: Data(text.utf8), receipt: document)
+    }
+
+    /// The printer test page: the kiosk, the time and a QR code to scan.
+    func testPageJob(at date: Date) -> PrintJob {
+        let code = "kiosk-test-page:\(configuration.kioskID):\(Int(date.timeIntervalSince1970))"
+        let document = ReceiptDocument(title: "打印机测试页 Printer test page", lines: ["打印机工作正常。", "The printer works."],
+                                       trackingNumber: "-", time: date, kioskID: configuration.kioskID, qrContent: code)
+        let text = "打印机测试页 Printer test page\n终端 Kiosk: \(configuration.kioskID)\n时间 Time: \(date.formatted(.iso8601))\n\(code)\n"
+        return PrintJob(kind: .testPage, title: "test page", format: "text/plain", document: Data(text.utf8), receipt: document)
+    }
+
     /// Queues a Help request for the platform's staff: nobody was attached to answer it here.
     func queueAssistRequest(_ help: HelpRequest) {
         enqueue(.assistRequest, AssistPayload(kioskId: configuration.kioskID, flow: help.flow ?? KioskContent.homeFlow,
@@ -125,13 +149,17 @@ extension KioskRuntime {
         }
     }
 
-    private func certificateJob(_ pickup: PickupSummary) -> PrintJob? {
+    private func certificateJob(_ pickup: PickupSummary) -> PrintJob? { certificateJob(pickupID: pickup.id) }
+
+    /// The pickup's certificate from the cache, with the digest the printer checks before printing.
+    func certificateJob(pickupID: String) -> PrintJob? {
         do {
-            guard let digest = try store.pickup(id: pickup.id)?.documentDigest,
+            guard let digest = try store.pickup(id: pickupID)?.documentDigest,
                   let document = try store.document(digest: digest) else { return nil }
-            return PrintJob(kind: .certificate, title: "certificate \(pickup.id)", format: document.format, document: document.data)
+            return PrintJob(kind: .certificate, title: "certificate \(pickupID)", format: document.format, document: document.data,
+                            expectedSHA256: digest)
         } catch {
-            logger.error("certificate document unavailable", metadata: ["pickup": "\(pickup.id)", "error": "\(error)"])
+            logger.error("certificate document unavailable", metadata: ["pickup": "\(pickupID)", "error": "\(error)"])
             return nil
         }
     }

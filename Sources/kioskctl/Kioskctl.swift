@@ -17,7 +17,7 @@ struct Kioskctl: ParsableCommand {
         Shell completions: kioskctl --generate-completion-script bash|zsh|fish.
         """,
         version: KioskVersion.current,
-        subcommands: [Status.self, Devices.self, DeviceCommand.self, Pause.self, Resume.self, Reload.self,
+        subcommands: [Status.self, Devices.self, DeviceCommand.self, PrinterCommand.self, Pause.self, Resume.self, Reload.self,
                       QueueCommand.self, RemoteCommand.self, ConfigCommand.self, Metrics.self, Version.self, Console.self, Sim.self])
 
     /// As ArgumentParser's, except that wrong usage exits 2 (as documented above), not 64.
@@ -120,6 +120,29 @@ struct DeviceCommand: ParsableCommand {
         @Argument(help: "The device id (see `kioskctl devices`).") var id: String
         @Flag(name: .long, help: "Print JSON for scripts.") var json = false
         func run() throws { try report(try connection.send(ControlRequest(command: "device-reset", device: id)), json: json) }
+    }
+}
+
+struct PrinterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "printer", abstract: "Print a test page, or a citizen's certificate again.", subcommands: [Test.self, Reprint.self])
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a test page (kiosk id, time, QR code) and wait for it; exit 1 if it did not come out.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The printer's device id (default: the receipt printer).") var device: String?
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+        func run() throws { try report(try connection.send(ControlRequest(command: "printer-test", device: device)), json: json) }
+    }
+
+    struct Reprint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a pickup's certificate again on the certificate printer, e.g. after a failed job; its digest is checked first.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The pickup id (see the operator alert or `kioskctl queue list`).") var pickup: String
+        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+        func run() throws { try report(try connection.send(ControlRequest(command: "printer-reprint", id: pickup)), json: json) }
     }
 }
 

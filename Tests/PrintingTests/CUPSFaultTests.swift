@@ -1,6 +1,7 @@
 import DeviceKit
 import Foundation
 import Printing
+import PrintingTestBed
 import Testing
 #if canImport(Glibc)
 import Glibc

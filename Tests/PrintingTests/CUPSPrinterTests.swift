@@ -1,6 +1,7 @@
 import DeviceKit
 import Foundation
 import Printing
+import PrintingTestBed
 import Testing
 
 /// A started printer on a private bed, stopped again by `finish()`.

@@ -1,6 +1,7 @@
 import DeviceKit
 import Foundation
 import Printing
+import PrintingTestBed
 import Testing
 
 @Suite("certificates are checked before printing")

@@ -1,4 +1,5 @@
 import Printing
+import PrintingTestBed
 import Testing
 
 @Suite("line wrapping for Chinese and English")

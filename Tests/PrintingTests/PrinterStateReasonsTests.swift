@@ -1,5 +1,6 @@
 import DeviceKit
 import Printing
+import PrintingTestBed
 import Testing
 
 @Suite("printer-state-reasons to health")

@@ -1,6 +1,7 @@
 import DeviceKit
 import Foundation
 import Printing
+import PrintingTestBed
 import Testing
 
 @Suite("ESC/POS receipts through a CUPS raw queue")

@@ -1,5 +1,6 @@
 import DeviceKit
 import Printing
+import PrintingTestBed
 import Testing
 
 @Suite("cups driver settings and factory")

@@ -118,7 +118,26 @@ public final class CUPSPrinter: Printer {
 
     // MARK: Printing
 
-    public func print(_ job: PrintJob) async -> PrintOutcome {
+    /// Prints `job`: a certificate only if its document has the expected SHA-256, a receipt laid out
+    /// by this printer (PDF for its paper, or ESC/POS) when the job describes one.
+    public func print(_ request: PrintJob) async -> PrintOutcome {
+        var job = request
+        do throws(DeviceError) {
+            if let expected = job.expectedSHA256 {
+                _ = try CertificateDocument(pdf: job.document, expectedSHA256: expected).verified()
+            }
+            if let receipt = job.receipt {
+                let content = ReceiptContent(title: receipt.title, lines: receipt.lines, trackingNumber: receipt.trackingNumber,
+                                             time: receipt.time, kioskID: receipt.kioskID, resultURL: receipt.qrContent)
+                job = try receiptJob(content, kind: job.kind)
+            }
+        } catch {
+            return .failed(error)
+        }
+        return await submitAndFollow(job)
+    }
+
+    private func submitAndFollow(_ job: PrintJob) async -> PrintOutcome {
         let cancelled = CancelFlag()
         let settings = settings
         let session = jobSession

@@ -1,4 +1,5 @@
 import DeviceKit
+import PrintingTestBed
 import Synchronization
 
 /// Collects what a driver reports through its sink.

@@ -1,4 +1,5 @@
 import Foundation
+import PrintingTestBed
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -8,20 +8,20 @@ import Glibc
 /// with its own spool, logs, cache and state (no systemd, runs as root); optionally an IPP
 /// Everywhere printer (ippeveprinter) on another free port with its own spool, and the private
 /// D-Bus and Avahi that ippeveprinter needs for DNS-SD. Everything is killed and removed in `stop()`.
-final class PrintBed: @unchecked Sendable {
-    let folder: String
-    private(set) var cupsPort: Int
-    private(set) var cupsd: ChildProcess?
-    private(set) var printer: ChildProcess?
+public final class PrintBed: @unchecked Sendable {
+    public let folder: String
+    public private(set) var cupsPort: Int
+    public private(set) var cupsd: ChildProcess?
+    public private(set) var printer: ChildProcess?
     private var dbus: ChildProcess?
     private var avahi: ChildProcess?
-    private(set) var printerPort = 0
+    public private(set) var printerPort = 0
 
-    var server: CUPSServer { .tcp(host: "127.0.0.1", port: cupsPort) }
-    var socketPath: String { folder + "/cups/cupsd.sock" }
+    public var server: CUPSServer { .tcp(host: "127.0.0.1", port: cupsPort) }
+    public var socketPath: String { folder + "/cups/cupsd.sock" }
     /// Where ippeveprinter keeps what it printed.
-    var printerSpool: String { folder + "/printed" }
-    var busAddress: String { "unix:path=\(folder)/bus" }
+    public var printerSpool: String { folder + "/printed" }
+    public var busAddress: String { "unix:path=\(folder)/bus" }
 
     private init(folder: String, cupsPort: Int) {
         self.folder = folder
@@ -30,7 +30,7 @@ final class PrintBed: @unchecked Sendable {
 
     /// Starts cupsd; with `printer: true` also ippeveprinter and a queue `name` made for it with
     /// `lpadmin -m everywhere`.
-    static func start(queue name: String = "kiosk", printer: Bool = true) async throws -> PrintBed {
+    public static func start(queue name: String = "kiosk", printer: Bool = true) async throws -> PrintBed {
         var template = Array("/tmp/kiosk-print-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BedError("mkdtemp failed") }
         let folder = String(cString: made)
@@ -156,7 +156,7 @@ final class PrintBed: @unchecked Sendable {
     }
 
     /// `lpadmin -h localhost:PORT -p NAME -E -v URI -m MODEL`.
-    func addQueue(_ name: String, deviceURI: String, model: String) async throws {
+    public func addQueue(_ name: String, deviceURI: String, model: String) async throws {
         // "-m raw" still works in CUPS 2.4 but lpadmin exits 1 after its deprecation notice; a raw
         // queue is one without a model, so say nothing then.
         let arguments = ["-h", "127.0.0.1:\(cupsPort)", "-p", name, "-E", "-v", deviceURI] + (model == "raw" ? [] : ["-m", model])
@@ -176,13 +176,13 @@ final class PrintBed: @unchecked Sendable {
     }
 
     /// Runs a CUPS client tool against this cupsd (`-h` goes first).
-    func cups(_ tool: String, _ arguments: [String]) async throws -> String {
+    public func cups(_ tool: String, _ arguments: [String]) async throws -> String {
         let result = try await run(tool, ["-h", "127.0.0.1:\(cupsPort)"] + arguments, in: folder)
         guard result.status == 0 else { throw BedError("\(tool) \(arguments) failed (\(result.status)): \(result.errors)") }
         return result.output
     }
 
-    func stopCupsd() { cupsd?.terminate() }
+    public func stopCupsd() { cupsd?.terminate() }
 
     // MARK: ippeveprinter and what it needs
 
@@ -242,7 +242,7 @@ final class PrintBed: @unchecked Sendable {
     }
 
     /// (Re)starts ippeveprinter on its port (a new one the first time).
-    func startIPPEverywherePrinter() async throws {
+    public func startIPPEverywherePrinter() async throws {
         let first = printerPort == 0
         for attempt in 1...5 {
             if first { printerPort = try freePort() }
@@ -277,16 +277,16 @@ final class PrintBed: @unchecked Sendable {
     }
 
     /// Documents ippeveprinter received, by name (not the `.prn` outputs of its `-c` command).
-    func printedFiles() -> [String] {
+    public func printedFiles() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: printerSpool)) ?? []).sorted()
             .filter { !$0.hasSuffix(".prn") }.map { printerSpool + "/" + $0 }
     }
 
-    func stop() {
+    public func stop() {
         for child in [cupsd, printer, avahi, dbus] { child?.terminate() }
         try? FileManager.default.removeItem(atPath: folder)
     }
 
     /// The scheduler's log, for failure messages.
-    var cupsLog: String { (try? String(contentsOfFile: folder + "/cups/log/error_log", encoding: .utf8)) ?? "" }
+    public var cupsLog: String { (try? String(contentsOfFile: folder + "/cups/log/error_log", encoding: .utf8)) ?? "" }
 }

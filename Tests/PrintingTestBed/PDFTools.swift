@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reads printed documents back with poppler and zbar, as a person with the page would.
-enum PDFTools {
+public enum PDFTools {
     private static func scratch() throws -> String {
         var template = Array("/tmp/kiosk-pdf-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BedError("mkdtemp failed") }
@@ -9,7 +9,7 @@ enum PDFTools {
     }
 
     /// `pdftotext -layout FILE -`.
-    static func text(of pdf: Data) async throws -> String {
+    public static func text(of pdf: Data) async throws -> String {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try pdf.write(to: URL(fileURLWithPath: folder + "/in.pdf"))
@@ -19,7 +19,7 @@ enum PDFTools {
     }
 
     /// `pdftoppm -r 200 -png` then `zbarimg --raw`: the QR codes on the first page.
-    static func qrCodes(in pdf: Data) async throws -> [String] {
+    public static func qrCodes(in pdf: Data) async throws -> [String] {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try pdf.write(to: URL(fileURLWithPath: folder + "/in.pdf"))
@@ -31,7 +31,7 @@ enum PDFTools {
     }
 
     /// Page count and size from `pdfinfo`.
-    static func info(of pdf: Data) async throws -> String {
+    public static func info(of pdf: Data) async throws -> String {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try pdf.write(to: URL(fileURLWithPath: folder + "/in.pdf"))
@@ -41,7 +41,7 @@ enum PDFTools {
     }
 
     /// The page rendered at 100 dpi as PNG bytes, to compare two PDFs' content.
-    static func renderedPage(of pdf: Data) async throws -> Data {
+    public static func renderedPage(of pdf: Data) async throws -> Data {
         let folder = try scratch()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try pdf.write(to: URL(fileURLWithPath: folder + "/in.pdf"))
@@ -51,7 +51,7 @@ enum PDFTools {
     }
 
     /// Pixels that differ between two binary PGM images of the same size, and the pixel count.
-    static func differingPixels(_ a: Data, _ b: Data) throws -> (Int, Int) {
+    public static func differingPixels(_ a: Data, _ b: Data) throws -> (Int, Int) {
         func pixels(_ image: Data) throws -> ArraySlice<UInt8> {
             let bytes = [UInt8](image)
             var newlines = 0

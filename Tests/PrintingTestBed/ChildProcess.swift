@@ -3,13 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-struct BedError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct BedError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Finds a program on PATH or in the usual sbin/bin folders; a missing one is a failure, never a skip.
-func executable(_ name: String) throws -> String {
+public func executable(_ name: String) throws -> String {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
     for folder in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin", "/bin"] {
         let candidate = folder + "/" + name
@@ -20,15 +20,15 @@ func executable(_ name: String) throws -> String {
 
 /// A child started with posix_spawn, its output going to a file (never a pipe), awaited with
 /// waitpid. Services run in the foreground and are killed by pid.
-final class ChildProcess: @unchecked Sendable {
-    let pid: pid_t
-    let name: String
-    let log: String
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    public let name: String
+    public let log: String
     private var reaped = false
     private var exitStatus: Int32 = 0
 
     /// Output goes to `log`; standard error too, unless `errorLog` names a file of its own.
-    init(_ program: String, _ arguments: [String], environment: [String: String] = [:], log: String, errorLog: String? = nil) throws {
+    public init(_ program: String, _ arguments: [String], environment: [String: String] = [:], log: String, errorLog: String? = nil) throws {
         let path = try executable(program)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -67,7 +67,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Whether the child still runs (reaps it when it has exited).
-    var isRunning: Bool {
+    public var isRunning: Bool {
         if reaped { return false }
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid {
@@ -78,10 +78,10 @@ final class ChildProcess: @unchecked Sendable {
         return true
     }
 
-    func signal(_ signal: Int32) { if !reaped { kill(pid, signal) } }
+    public func signal(_ signal: Int32) { if !reaped { kill(pid, signal) } }
 
     /// Waits for the child to exit by itself and returns its exit code (-1 when killed by a signal).
-    func wait() -> Int32 {
+    public func wait() -> Int32 {
         if !reaped {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
@@ -92,7 +92,7 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// SIGTERM, then SIGKILL after two seconds; always reaps.
-    func terminate() {
+    public func terminate() {
         guard isRunning else { return }
         kill(pid, SIGCONT)
         kill(pid, SIGTERM)
@@ -104,7 +104,7 @@ final class ChildProcess: @unchecked Sendable {
         _ = wait()
     }
 
-    var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+    public var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 }
 
 /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34), which the Glibc module does not
@@ -122,7 +122,7 @@ private enum SpawnExtras {
 
 /// Runs a short command to its end on a thread of its own and returns its exit code, standard
 /// output and standard error.
-func run(_ program: String, _ arguments: [String], in folder: String, environment: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
+public func run(_ program: String, _ arguments: [String], in folder: String, environment: [String: String] = [:]) async throws -> (status: Int32, output: String, errors: String) {
     let name = folder + "/run-\(UUID().uuidString.prefix(8))"
     let child = try ChildProcess(program, arguments, environment: environment, log: name + ".out", errorLog: name + ".err")
     let status = await withCheckedContinuation { continuation in
@@ -136,7 +136,7 @@ func run(_ program: String, _ arguments: [String], in folder: String, environmen
 }
 
 /// A localhost TCP port free at the moment of asking.
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw BedError("socket: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
@@ -153,7 +153,7 @@ func freePort() throws -> Int {
 }
 
 /// Whether something accepts TCP connections on localhost:port.
-func isListening(_ port: Int) -> Bool {
+public func isListening(_ port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return false }
     defer { close(fd) }
@@ -167,7 +167,7 @@ func isListening(_ port: Int) -> Bool {
 }
 
 /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-func waitUntil(_ timeout: Duration = .seconds(10), _ what: String, _ condition: () throws -> Bool) async throws {
+public func waitUntil(_ timeout: Duration = .seconds(10), _ what: String, _ condition: () throws -> Bool) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
     while clock.now < deadline {
