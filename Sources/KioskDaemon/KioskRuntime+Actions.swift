@@ -75,7 +75,11 @@ extension KioskRuntime {
             group.addTask {
                 let result: Result<Int, DeviceError>
                 if let scanner = await self.devices.documentScanner() {
-                    do throws(DeviceError) { result = .success(try await scanner.scan().count) } catch { result = .failure(error) }
+                    do throws(DeviceError) {
+                        let pages = try await scanner.scan()
+                        self.keepScannedPages(pages, visit: visit)
+                        result = .success(pages.count)
+                    } catch { result = .failure(error) }
                 } else {
                     result = .failure(DeviceError(code: "no-scanner", action: .reset, detail: "no document scanner"))
                 }
@@ -83,10 +87,11 @@ extension KioskRuntime {
             }
         case .submit(let submission):
             let reference = Self.makeReference(kioskID: configuration.kioskID)
-            enqueue(.submission, SubmissionPayload(kioskId: configuration.kioskID, reference: reference,
-                                                   serviceId: submission.serviceID, pages: submission.pages,
-                                                   identified: submission.identified,
-                                                   applicant: session.presentedIdentity.map(CitizenRecord.init)))
+            let payload = SubmissionPayload(kioskId: configuration.kioskID, reference: reference,
+                                            serviceId: submission.serviceID, pages: submission.pages,
+                                            identified: submission.identified,
+                                            applicant: session.presentedIdentity.map(CitizenRecord.init))
+            enqueueSubmission(payload, pages: takeScannedPages(visit: visit))
             send(.answer(.submitted(reference: reference), visit: visit))
         case .alertOperator(let alert):
             logger.error("operator alert", metadata: ["code": "\(alert.code)", "detail": "\(alert.detail)"])
@@ -96,6 +101,8 @@ extension KioskRuntime {
             logger.info("flow started", metadata: ["flow": "\(flow)"])
             metrics.flowStarted(flow: flow)
         case .sessionEnded(let reason):
+            // Scanned pages are the citizen's: gone with the visit unless submitted.
+            _ = takeScannedPages(visit: nil)
             logger.info("visit ended; session data wiped", metadata: ["reason": "\(reason.rawValue)"])
             metrics.sessionEnded(flow: flowBefore, reason: reason.rawValue)
         }

@@ -34,6 +34,8 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
     let lastHealth = Mutex<[String: DeviceHealth]>([:])
     /// The remote window's hub, once its server is built; nil when no remote window is configured.
     let remoteHub = Mutex<RemoteWindowHub?>(nil)
+    /// The pages scanned in the current visit, until they are submitted or the visit ends.
+    let scannedPages = Mutex<(visit: Int, pages: [ScannedPage])>((0, []))
     /// Operators' `Identity.Verify` requests waiting for a document to be presented.
     let identityCheck = IdentityCheck()
     /// The last failure to queue an item, until a write succeeds again.
