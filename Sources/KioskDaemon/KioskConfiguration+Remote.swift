@@ -13,16 +13,21 @@ public struct RemoteWindowConfiguration: Sendable, Equatable {
     /// PEM certificate chain and private key; required unless `host` is loopback.
     public var tlsCertificate: String?
     public var tlsKey: String?
+    /// The hall's CA (PEM): an operator may attach with a client certificate it issued, whose
+    /// common name is their name in the operators file, instead of a token. Needs TLS.
+    public var clientCA: String?
 
-    public init(host: String, port: Int, operatorsFile: String, tlsCertificate: String? = nil, tlsKey: String? = nil) {
+    public init(host: String, port: Int, operatorsFile: String, tlsCertificate: String? = nil, tlsKey: String? = nil,
+                clientCA: String? = nil) {
         self.host = host
         self.port = port
         self.operatorsFile = operatorsFile
         self.tlsCertificate = tlsCertificate
         self.tlsKey = tlsKey
+        self.clientCA = clientCA
     }
 
-    static let fields: Set<String> = ["listen", "operators", "tls-certificate", "tls-key"]
+    static let fields: Set<String> = ["listen", "operators", "tls-certificate", "tls-key", "client-ca"]
 
     /// Whether the listener is on this machine's loopback only, where plain `ws://` is allowed.
     public var isLoopback: Bool { (try? MetricsHTTPServer.loopbackAddress(host: host, port: port)) != nil }
@@ -46,9 +51,12 @@ public struct RemoteWindowConfiguration: Sendable, Equatable {
         if (certificate == nil) != (key == nil) {
             node.problem("give both tls-certificate and tls-key, or neither")
         }
+        let clientCANode = node.optional("client-ca")
+        let clientCA = clientCANode?.nonEmptyString().map { resolve($0).path }
+        if clientCA != nil, certificate == nil { clientCANode?.problem("client certificates need TLS: give tls-certificate and tls-key too") }
         guard let host, let operators else { return nil }
         let configuration = RemoteWindowConfiguration(host: host, port: port, operatorsFile: operators,
-                                                      tlsCertificate: certificate, tlsKey: key)
+                                                      tlsCertificate: certificate, tlsKey: key, clientCA: clientCA)
         if !configuration.isLoopback && !configuration.usesTLS {
             node.problem(RemoteWindowServerError.tlsRequired(host).description)
         }

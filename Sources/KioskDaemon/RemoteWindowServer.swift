@@ -50,8 +50,13 @@ public struct RemoteWindowServer: ServiceLifecycle.Service, Sendable {
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-                let tlsConfiguration = TLSConfiguration.makeServerConfiguration(
+                var tlsConfiguration = TLSConfiguration.makeServerConfiguration(
                     certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+                if let clientCA = configuration.clientCA {
+                    // A certificate presented must chain to the hall's CA; none at all leaves the token.
+                    tlsConfiguration.certificateVerification = .optionalVerification
+                    tlsConfiguration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(clientCA))
+                }
                 tls = try NIOSSLContext(configuration: tlsConfiguration)
             } catch {
                 throw RemoteWindowServerError.tls("\(error)")
@@ -86,12 +91,12 @@ public struct RemoteWindowServer: ServiceLifecycle.Service, Sendable {
                             maxFrameSize: MessageCodec.defaultMaxMessageBytes,
                             enableAutomaticErrorHandling: false,
                             shouldUpgrade: { channel, head in
-                                let person = directory.authenticate(authorization: head.headers.first(name: "Authorization"))
+                                let person = Self.authenticate(channel, head, directory: directory)
                                 return channel.eventLoop.makeSucceededFuture(person == nil ? nil : HTTPHeaders())
                             },
                             upgradePipelineHandler: { channel, head in
                                 channel.eventLoop.makeCompletedFuture {
-                                    guard let person = directory.authenticate(authorization: head.headers.first(name: "Authorization")) else {
+                                    guard let person = Self.authenticate(channel, head, directory: directory) else {
                                         throw RemoteWindowServerError.operators("authentication changed during the upgrade")
                                     }
                                     try channel.pipeline.syncOperations.addHandler(NIOWebSocketFrameAggregator(
@@ -133,6 +138,16 @@ public struct RemoteWindowServer: ServiceLifecycle.Service, Sendable {
         }
         hub.closeAll()
         logger.info("remote window stopped")
+    }
+
+    /// The operator of an upgrade request: by bearer token, else by the client certificate the TLS
+    /// handshake validated against the hall's CA (its common name is the operator's name).
+    static func authenticate(_ channel: Channel, _ head: HTTPRequestHead, directory: OperatorDirectory) -> Operator? {
+        if let person = directory.authenticate(authorization: head.headers.first(name: "Authorization")) { return person }
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
+              let certificate = handler.peerCertificate,
+              let name = certificate.subjectName.first(where: { $0.type == .commonName })?.value else { return nil }
+        return directory.authenticate(certificateCommonName: name)
     }
 
     private func serve(_ accepted: EventLoopFuture<Accepted>) async {
