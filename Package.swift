@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "GA467Emulator", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
         .executableTarget(name: "kiosk-ga467-emulator", dependencies: ["GA467Emulator", "ResidentID", "DeviceKit"],
                           swiftSettings: strict),
-        .executableTarget(name: "fuzz-ga467-frame", dependencies: ["ResidentID"], path: "Fuzz/ga467-frame",
+        .executableTarget(name: "fuzz-ga467-frame", dependencies: ["FuzzSupport", "ResidentID"], path: "Fuzz/ga467-frame",
                           exclude: ["seeds"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict,
                 linkerSettings: [.linkedLibrary("fontconfig")]),
@@ -139,14 +139,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
+        .target(name: "FuzzSupport", swiftSettings: strict),
         // libFuzzer targets (scripts/fuzz.sh NAME): each depends only on the module it fuzzes; without
         // -DFUZZING they replay the files they are given.
-        .executableTarget(name: "fuzz-hid-report", dependencies: ["USBScanner"], path: "Fuzz/hid-report",
+        .executableTarget(name: "fuzz-hid-report", dependencies: ["FuzzSupport", "USBScanner"], path: "Fuzz/hid-report",
                           exclude: ["seeds"], swiftSettings: strict),
-        .executableTarget(name: "fuzz-code-classifier", dependencies: ["Flows"], path: "Fuzz/code-classifier",
+        .executableTarget(name: "fuzz-code-classifier", dependencies: ["FuzzSupport", "Flows"], path: "Fuzz/code-classifier",
                           exclude: ["seeds"], swiftSettings: strict),
-        .executableTarget(name: "fuzz-ber-tlv", dependencies: ["SmartCard"], path: "Fuzz/ber-tlv", exclude: ["seeds"], swiftSettings: strict),
-        .executableTarget(name: "fuzz-mrz", dependencies: ["DeviceKit"], path: "Fuzz/mrz", exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-ber-tlv", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/ber-tlv", exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-mrz", dependencies: ["FuzzSupport", "DeviceKit"], path: "Fuzz/mrz", exclude: ["seeds"], swiftSettings: strict),
 
         .testTarget(name: "YAMLDataTests", dependencies: ["YAMLData"], swiftSettings: strict),
         .testTarget(name: "DeviceKitTests", dependencies: [

@@ -1,5 +1,6 @@
 import Flows
 import Foundation
+import FuzzSupport
 
 #if FUZZING
 // Compiling a Swift Regex leaves a cycle in _StringProcessing that LeakSanitizer reports at exit;
@@ -31,26 +32,6 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if FUZZING
-// libFuzzer's driver, for programs that have their own main (SwiftPM gives every executable one).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
-
-@main struct FuzzCodeClassifier {
-    static func main() {
-        _ = classifier
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0, $1) })
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            _ = data.withUnsafeBytes { fuzzOne($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
-        }
-        #endif
-    }
+fuzzMain { bytes in
+    bytes.withUnsafeBufferPointer { _ = fuzzOne($0.baseAddress, $0.count) }
 }

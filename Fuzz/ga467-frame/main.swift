@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import FuzzSupport
 import ResidentID
 
 /// One input through the GA 467 frame decoder and, for every frame it yields, the answer, read-answer
@@ -40,25 +41,6 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if FUZZING
-// libFuzzer's driver, for programs that have their own main (SwiftPM gives every executable one).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
-
-@main struct FuzzGA467Frame {
-    static func main() {
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0, $1) })
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            _ = data.withUnsafeBytes { fuzzOne($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
-        }
-        #endif
-    }
+fuzzMain { bytes in
+    bytes.withUnsafeBufferPointer { _ = fuzzOne($0.baseAddress, $0.count) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import USBScanner
 
 /// One input through both report decoders: cut into 8-byte keyboard reports and 64-byte HID POS
@@ -20,25 +21,6 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     return 0
 }
 
-#if FUZZING
-// libFuzzer's driver, for programs that have their own main (SwiftPM gives every executable one).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-#endif
-
-@main struct FuzzHIDReport {
-    static func main() {
-        #if FUZZING
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { fuzzOne($0, $1) })
-        #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            _ = data.withUnsafeBytes { fuzzOne($0.bindMemory(to: UInt8.self).baseAddress, $0.count) }
-        }
-        #endif
-    }
+fuzzMain { bytes in
+    bytes.withUnsafeBufferPointer { _ = fuzzOne($0.baseAddress, $0.count) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PrintingTestBed
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -8,24 +9,6 @@ import Glibc
 /// `kioskctl remote attach` in a second pane of the same window, with a token made by
 /// `kioskd operator-token`.
 @Suite(.serialized) struct RemoteWindowEndToEndTests {
-    /// A loopback port nobody listens on now.
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw HarnessError(description: "cannot bind a loopback port") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     /// An operators file with one technician, and that operator's token file.
     static func makeOperator(in folder: URL) throws -> (operators: String, token: String) {
         let token = folder.appendingPathComponent("operator-token").path
@@ -45,7 +28,7 @@ import Glibc
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let (operators, token) = try Self.makeOperator(in: folder)
-        let port = try Self.freePort()
+        let port = try PrintingTestBed.freePort()
         // One tmux window, 70 rows: the kiosk on top (30 rows), the operator below (39 rows).
         let kiosk = try await KioskUnderTest(columns: 100, rows: 70,
                                              extraArguments: ["--remote-listen", "127.0.0.1:\(port)", "--remote-operators", operators])
@@ -143,7 +126,7 @@ import Glibc
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let (operators, token) = try Self.makeOperator(in: folder)
-        let port = try Self.freePort()
+        let port = try PrintingTestBed.freePort()
         let kiosk = try await KioskUnderTest(extraArguments: ["--remote-listen", "127.0.0.1:\(port)", "--remote-operators", operators])
         // Help with nobody attached: queued for the platform, and waiting for an operator.
         try await kiosk.press("F1")
