@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer target and runs it.
 #   usage: scripts/fuzz.sh NAME [RUNS]      e.g. scripts/fuzz.sh ga467-frame 1000000
-# NAME is a folder under Fuzz/: an executable target `fuzz-NAME` whose LLVMFuzzerTestOneInput is
-# run by libFuzzer's LLVMFuzzerRunDriver when built with -DFUZZING (without it the same main replays
-# the files named on its command line, so the target builds and runs in the ordinary build too). Corpus and crashes go to .build-fuzz/corpus/NAME and
+# NAME is a folder under Fuzz/: an executable target `fuzz-NAME` whose main is FuzzSupport's
+# fuzzMain: libFuzzer's driver when built with -DFUZZING, and without it a replay of the files named
+# on its command line, so the target builds and runs in the ordinary build too. Corpus and crashes go to .build-fuzz/corpus/NAME and
 # .build-fuzz/crashes/NAME; a crash exits non-zero with the input's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
