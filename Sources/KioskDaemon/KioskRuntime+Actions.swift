@@ -70,6 +70,19 @@ extension KioskRuntime {
             case .endTakeover: hub.citizenEndedTakeover()
             case .sendChat(let text): hub.citizenChat(text)
             }
+        case .readDocument(let accessKey):
+            // The key is personal data: it goes to the reader and nowhere else, never to a log.
+            group.addTask {
+                let result = await self.readDocument(accessKey)
+                switch result {
+                case .success(let identity):
+                    self.logger.info("passport read", metadata: ["document": "\(identity)"])
+                    self.identityCheck.offer(identity)
+                case .failure(let error):
+                    self.logger.notice("passport read failed", metadata: ["error": "\(error)"])
+                }
+                self.send(.answer(.documentRead(result), visit: visit))
+            }
         case .lookupResult(let code):
             send(.answer(.resultFound(lookupResult(code)), visit: visit))
         case .scanDocuments:
@@ -122,6 +135,19 @@ extension KioskRuntime {
         } catch {
             logger.error("pickup lookup failed", metadata: ["error": "\(error)"])
             return []
+        }
+    }
+
+    /// Reads the passport on the identity reader that takes access keys (a PC/SC reader).
+    private func readDocument(_ accessKey: DocumentAccessKey) async -> Result<Identity, DeviceError> {
+        guard let reader = await devices.accessKeyIdentityReader() else {
+            return .failure(DeviceError(code: "reader-offline", action: .configuration,
+                                        detail: "no identity reader that reads passports is configured"))
+        }
+        do throws(DeviceError) {
+            return .success(try await reader.read(accessKey: accessKey))
+        } catch {
+            return .failure(error)
         }
     }
 

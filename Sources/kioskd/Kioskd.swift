@@ -10,7 +10,7 @@ struct Kioskd: AsyncParsableCommand {
         commandName: "kioskd",
         abstract: "The self-service kiosk daemon: devices, guided flows, the local queue and the screen.",
         version: KioskVersion.current,
-        subcommands: [Run.self, CheckConfig.self, UdevRulesCommand.self, OperatorTokenCommand.self],
+        subcommands: [Run.self, CheckConfig.self, UdevRulesCommand.self, OperatorTokenCommand.self, ProbeCommand.self],
         defaultSubcommand: Run.self)
 }
 
