@@ -75,7 +75,7 @@ struct ProbeIdentityCommand: AsyncParsableCommand {
 
     static func json(_ report: IdentityReport) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(report), as: UTF8.self)
     }
 
