@@ -20,7 +20,7 @@ import Testing
     }
 
     static func step(of runtime: KioskRuntime, is wanted: String) async throws -> Bool {
-        for _ in 0..<300 {
+        for _ in 0..<750 {
             if await runtime.status().step == wanted { return true }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -74,6 +74,13 @@ import Testing
         let runtime = kiosk.app.runtime
         let simulator = try #require(runtime.simulator)
         _ = simulator.perform(.placePassport(SimulatedIdentities.passport))
+        // A scan before the scanner is started is lost, as with a real one.
+        var started = false
+        for _ in 0..<750 where !started {
+            started = await runtime.status().devices.allSatisfy { $0.health == .online }
+            if !started { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(started)
         _ = simulator.perform(.scan("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10\r\n"))
         #expect(try await Self.step(of: runtime, is: "nothing-ready"))
         #expect(await runtime.status().flow == "collect")
