@@ -1,15 +1,18 @@
-/// One document as `kioskd probe identity --json` prints it (issue 3): the keys installers and
-/// scripts read, the same for every reader family. Personal fields are masked unless the report is
-/// made with `showPersonalData` (`--show-personal-data`).
-public struct IdentityReport: Sendable, Equatable, Codable {
-    public struct Photo: Sendable, Equatable, Codable {
-        /// `jpeg`, `jpeg2000` or `wlt`.
+import Foundation
+
+/// What `kioskd probe identity --json` prints for one document read (issue 3): the identity's fields
+/// under stable keys, the photo's format and size (never its bytes), and which checks passed.
+///
+/// Personal data is masked unless the installer asked for it (`--show-personal-data`): the number and
+/// names as on the kiosk's screen (``Masking``), the birth date down to its year, the address down to
+/// its first three characters.
+public struct IdentityReport: Sendable, Equatable, Encodable {
+    public struct Photo: Sendable, Equatable, Encodable {
         public var format: String
-        /// The image's size in bytes; `--photo-out` writes the image itself.
+        /// The photo's size in bytes.
         public var bytes: Int
     }
 
-    /// `resident-id`, `hkmotw-residence-permit`, `foreign-permanent-residence`, `passport`, `id-card`.
     public var documentKind: String
     public var documentNumber: String
     public var name: String
@@ -19,7 +22,7 @@ public struct IdentityReport: Sendable, Equatable, Codable {
     /// ICAO 9303 three-letter code.
     public var nationality: String?
     public var nation: String?
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD, or YYYY-**-** when masked.
     public var birthDate: String?
     /// YYYY-MM-DD or `long-term`.
     public var expiryDate: String?
@@ -27,10 +30,10 @@ public struct IdentityReport: Sendable, Equatable, Codable {
     public var address: String?
     public var issuer: String?
     public var photo: Photo?
-    /// The checks that passed, as the driver names them (e.g. `bac`, `mrz-check-digits`, `dg1-hash`).
-    public var checks: [String]
+    /// Check name → passed, e.g. `gb11643-check-character`, `dg1-hash`.
+    public var checks: [String: Bool]
 
-    public init(_ identity: Identity, checks: [String], showPersonalData: Bool) {
+    public init(_ identity: Identity, checks: [String: Bool] = [:], showPersonalData: Bool = false) {
         let show = showPersonalData
         documentKind = identity.kind.rawValue
         documentNumber = show ? identity.number : identity.maskedNumber
@@ -39,11 +42,12 @@ public struct IdentityReport: Sendable, Equatable, Codable {
         sex = identity.sex?.rawValue
         nationality = identity.nationality
         nation = identity.nation
-        birthDate = identity.birthDate.map { show ? $0 : Self.yearOnly($0) }
-        switch identity.expiry {
-        case .date(let date): expiryDate = date
-        case .longTerm: expiryDate = "long-term"
-        case nil: expiryDate = nil
+        birthDate = identity.birthDate.map { show ? $0 : Self.maskedDate($0) }
+        expiryDate = identity.expiry.map {
+            switch $0 {
+            case .date(let date): date
+            case .longTerm: "long-term"
+            }
         }
         validFrom = identity.validFrom
         address = identity.address.map { show ? $0 : Self.maskedAddress($0) }
@@ -52,8 +56,26 @@ public struct IdentityReport: Sendable, Equatable, Codable {
         self.checks = checks
     }
 
-    /// Every key is written, an unknown field as `null`, so a script finds the same keys for every
-    /// document.
+    /// `1990-01-01` → `1990-**-**`.
+    static func maskedDate(_ date: String) -> String {
+        let year = date.prefix(4)
+        return year.count == 4 && year.allSatisfy(\.isNumber) ? "\(year)-**-**" : String(repeating: "*", count: date.count)
+    }
+
+    /// The first three characters (a province, usually) and stars for the rest.
+    static func maskedAddress(_ address: String) -> String {
+        let characters = Array(Masking.printable(address))
+        guard characters.count > 3 else { return String(repeating: "*", count: characters.count) }
+        return String(characters.prefix(3)) + String(repeating: "*", count: characters.count - 3)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case documentKind, documentNumber, name, latinName, sex, nationality, nation, birthDate, expiryDate,
+             validFrom, address, issuer, photo, checks
+    }
+
+    /// Every key is written, `null` where the document has no such field, so the shape is the same
+    /// for every document.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(documentKind, forKey: .documentKind)
@@ -72,14 +94,12 @@ public struct IdentityReport: Sendable, Equatable, Codable {
         try container.encode(checks, forKey: .checks)
     }
 
-    /// `1974-08-12` → `1974-**-**`: the year tells an installer the century came out right.
-    static func yearOnly(_ date: String) -> String {
-        String(date.prefix(4)) + String(date.dropFirst(4).map { $0 == "-" ? "-" : "*" })
-    }
-
-    /// The first six characters (province and city), the rest starred.
-    static func maskedAddress(_ address: String) -> String {
-        let characters = Array(Masking.printable(address))
-        return String(characters.prefix(6)) + String(repeating: "*", count: max(0, characters.count - 6))
+    /// The report as one JSON object with sorted keys.
+    public func json(pretty: Bool = false) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding strings, numbers and booleans cannot fail.
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
     }
 }

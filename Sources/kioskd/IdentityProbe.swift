@@ -21,8 +21,8 @@ enum IdentityProbe {
 
     struct Read: Sendable {
         var identity: Identity
-        /// The checks that passed, as the driver names them.
-        var checks: [String]
+        /// Each check the driver made and whether it passed, as the driver names them.
+        var checks: [String: Bool]
     }
 
     static func read(_ request: Request, timeout: Duration) async throws(DeviceError) -> Read {
@@ -74,7 +74,8 @@ enum IdentityProbe {
         }
         let document = try await reader.readPassport(accessKey: accessKey)
         await reader.stop()
-        return Read(identity: document.identity(), checks: document.checks)
+        // A failed check throws, so every one listed passed.
+        return Read(identity: document.identity(), checks: Dictionary(document.checks.map { ($0, true) }, uniquingKeysWith: { $0 && $1 }))
     }
 
     /// The simulated reader: its specimen passport with a key, else its resident ID card.
@@ -89,7 +90,7 @@ enum IdentityProbe {
         defer { Task { await reader.stop() } }
         if let accessKey {
             reader.placeDocument(SimulatedIdentities.passport)
-            return Read(identity: try await reader.read(accessKey: accessKey), checks: [])
+            return Read(identity: try await reader.read(accessKey: accessKey), checks: [:])
         }
         reader.insert(SimulatedIdentities.residentID)
         return try await readAnnounced(from: events)
@@ -99,7 +100,7 @@ enum IdentityProbe {
     static func readAnnounced(from events: AsyncStream<DeviceEvent>) async throws(DeviceError) -> Read {
         for await event in events {
             switch event.body {
-            case .data(.identityPresented(let identity)): return Read(identity: identity, checks: [])
+            case .data(.identityPresented(let identity)): return Read(identity: identity, checks: [:])
             case .data(.identityReadFailed(let error)): throw error
             default: continue
             }

@@ -70,13 +70,7 @@ struct ProbeIdentityCommand: AsyncParsableCommand {
             }
         }
         let report = IdentityReport(read.identity, checks: read.checks, showPersonalData: showPersonalData)
-        print(json ? try Self.json(report) : Self.text(report))
-    }
-
-    static func json(_ report: IdentityReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(report), as: UTF8.self)
+        print(json ? report.json(pretty: true) : Self.text(report))
     }
 
     /// One `key: value` line per field the document has, in the JSON's order.
@@ -87,7 +81,8 @@ struct ProbeIdentityCommand: AsyncParsableCommand {
             ("latinName", report.latinName), ("sex", report.sex), ("nationality", report.nationality),
             ("nation", report.nation), ("birthDate", report.birthDate), ("expiryDate", report.expiryDate),
             ("validFrom", report.validFrom), ("address", report.address), ("issuer", report.issuer), ("photo", photo),
-            ("checks", report.checks.isEmpty ? nil : report.checks.joined(separator: ", ")),
+            ("checks", report.checks.isEmpty ? nil
+                : report.checks.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value ? "passed" : "FAILED")" }.joined(separator: ", ")),
         ]
         return fields.compactMap { key, value in value.map { "\(key): \($0)" } }.joined(separator: "\n")
     }

@@ -34,7 +34,8 @@ extension PCSCIntegrationTests {
         let photoReport = try #require(json["photo"] as? [String: Any])
         #expect(photoReport["format"] as? String == "jpeg")
         #expect(photoReport["bytes"] as? Int == TinyJPEG.grey8x8.count)
-        #expect(json["checks"] as? [String] == ["bac", "secure-messaging", "mrz-check-digits", "dg1-hash", "dg2-hash"])
+        #expect(json["checks"] as? [String: Bool] == ["bac": true, "secure-messaging": true, "mrz-check-digits": true,
+                                                       "dg1-hash": true, "dg2-hash": true])
         #expect(FileManager.default.contents(atPath: photo).map(Array.init) == TinyJPEG.grey8x8)
         let mode = try FileManager.default.attributesOfItem(atPath: photo)[.posixPermissions] as? Int
         #expect(mode == 0o600)
@@ -54,6 +55,7 @@ extension PCSCIntegrationTests {
         #expect(!masked.output.contains("L898902C3"))
         #expect(!masked.output.contains("ERIKSSON"))
         #expect(!masked.output.contains("08-12"))
+        #expect(masked.output.contains("checks: bac passed, dg1-hash passed, dg2-hash passed, mrz-check-digits passed, secure-messaging passed"))
 
         let wrong = try await ProbeRun.kioskd([
             "probe", "identity", "--driver", "pcsc", "--mrz-key", "L898902C3:740812:130415", "--timeout", "60",
@@ -87,7 +89,7 @@ extension PCSCIntegrationTests {
         #expect(json["documentNumber"] as? String == "L898*02C3")
         #expect(json["name"] as? String == "E* ANNA MARIA")
         #expect(json["photo"] is NSNull)
-        #expect(json["checks"] as? [String] == [])
+        #expect(json["checks"] as? [String: Bool] == [:])
     }
 
     @Test func simulatedResidentIDCardWithoutAKey() async throws {
@@ -98,6 +100,7 @@ extension PCSCIntegrationTests {
         #expect(json["documentNumber"] as? String == "460100199001010027")
         #expect(json["nation"] as? String == "汉")
         #expect(json["address"] as? String == "海南省海口市美兰区测试路1号")
+        #expect(run.output.hasPrefix("{\n  \"address\""), "sorted keys")
         #expect(json["validFrom"] as? String == "2020-01-01")
     }
 
