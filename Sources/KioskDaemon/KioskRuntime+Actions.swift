@@ -138,19 +138,6 @@ extension KioskRuntime {
         }
     }
 
-    /// Reads the passport on the identity reader that takes access keys (a PC/SC reader).
-    private func readDocument(_ accessKey: DocumentAccessKey) async -> Result<Identity, DeviceError> {
-        guard let reader = await devices.accessKeyIdentityReader() else {
-            return .failure(DeviceError(code: "reader-offline", action: .configuration,
-                                        detail: "no identity reader that reads passports is configured"))
-        }
-        do throws(DeviceError) {
-            return .success(try await reader.read(accessKey: accessKey))
-        } catch {
-            return .failure(error)
-        }
-    }
-
     private func certificateJob(_ pickup: PickupSummary) -> PrintJob? {
         do {
             guard let digest = try store.pickup(id: pickup.id)?.documentDigest,
