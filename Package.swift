@@ -123,7 +123,8 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon", "RemoteWindow", "DeviceKit", "Flows", "TerminalUI", "USBScanner", "DocumentScan",
+            "KioskDaemon", "RemoteWindow", "DeviceKit", "Flows", "TerminalUI", "USBScanner", "DocumentScan", "SmartCard",
+            "ResidentID",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskctl", dependencies: [

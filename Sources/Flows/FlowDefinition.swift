@@ -42,6 +42,9 @@ public struct MenuOption: Sendable, Equatable {
 public enum IdentifyMethod: String, Sendable, CaseIterable {
     case identityDocument = "identity-document"
     case pickupCode = "pickup-code"
+    /// A passport or eMRTD ID card: its access key typed on the keypad or its MRZ scanned, then
+    /// read from the chip (`SessionAction.readDocument`).
+    case passport
 }
 
 /// What can happen at the end of a step.
@@ -55,7 +58,8 @@ public enum Outcome: String, Sendable, CaseIterable, Hashable {
 /// The vocabulary of steps. Each kind knows its screen, the actions it asks for and its outcomes.
 public enum StepKind: String, Sendable, CaseIterable {
     case menu
-    /// Wait for an identity document, or a pickup code scanned or typed on the keypad.
+    /// Wait for an identity document, or a pickup code scanned or typed on the keypad, or a
+    /// passport's details typed or its MRZ scanned.
     case identify
     /// Look up ready certificates for the identified citizen in the local cache.
     case findPickups = "find-pickups"

@@ -89,7 +89,7 @@ extension Session {
         return parts.joined(separator: "  ·  ")
     }
 
-    private func option(_ number: Int, _ label: String, detail: String? = nil, enabled: Bool = true, personal: Bool = false) -> Option {
+    func option(_ number: Int, _ label: String, detail: String? = nil, enabled: Bool = true, personal: Bool = false) -> Option {
         Option(key: .text(String(number)), label: label, detail: detail, isEnabled: enabled, isPersonal: personal)
     }
 
@@ -115,17 +115,7 @@ extension Session {
             }
             if online == false { screen.notices.append(Paragraph(t("common.offline", lang), style: .muted)) }
         case .identify:
-            if current.accepts.contains(.identityDocument) { say("identify.card", style: .emphasis) }
-            if current.accepts.contains(.pickupCode) {
-                if let value = step.keypad {
-                    screen.field = InputField(label: t("identify.keypadLabel", lang), value: value,
-                                              placeholder: t("identify.keypadPlaceholder", lang), maxLength: 12)
-                    say("common.keypadHint", style: .muted)
-                } else {
-                    say("identify.code")
-                    screen.options.append(option(1, t("identify.typeCode", lang)))
-                }
-            }
+            describeIdentify(current, into: &screen)
         case .findPickups:
             say("pickups.searching", style: .muted)
         case .choosePickup:
@@ -281,6 +271,14 @@ enum BuiltInText {
         "device.reason.unknown", "device.reason.media-empty", "device.reason.media-jam", "device.reason.offline",
         "identify.card", "identify.code", "identify.typeCode", "identify.keypadLabel", "identify.keypadPlaceholder",
         "identify.readFailed", "identify.badCode",
+        "identify.passport.prompt", "identify.passport.type", "identify.passport.numberLabel",
+        "identify.passport.numberPlaceholder", "identify.passport.birthLabel", "identify.passport.birthPlaceholder",
+        "identify.passport.expiryLabel", "identify.passport.expiryPlaceholder", "identify.passport.fieldStep",
+        "identify.passport.typedNumber", "identify.passport.typedBirth", "identify.passport.badNumber",
+        "identify.passport.badBirthDate", "identify.passport.badExpiryDate", "identify.passport.badMRZ",
+        "identify.passport.reading", "identify.passport.accessDenied", "identify.passport.noDocument",
+        "identify.passport.cardRemoved", "identify.passport.readFailed", "identify.passport.readerOffline",
+        "identify.passport.cannotRead", "identify.passport.retry", "identify.passport.retype",
         "pickups.searching", "pickups.hello", "pickups.choose", "print.printing", "print.wait",
         "receipt.offer", "receipt.yes", "receipt.no", "receipt.printing", "receipt.failed",
         "receipt.collectionTitle", "receipt.submissionTitle", "receipt.pages",

@@ -48,7 +48,7 @@ extension Session {
     }
 
     /// The number an option key stands for, 1…9.
-    private func digit(_ key: Key) -> Int? {
+    func digit(_ key: Key) -> Int? {
         guard case .text(let text) = key, text.count == 1, let value = Int(text), value >= 1 else { return nil }
         return value
     }
@@ -57,6 +57,7 @@ extension Session {
 
     mutating func handleStepKey(_ key: Key) -> [SessionAction] {
         guard let current = currentStep else { return [] }
+        if step.passport != nil { return passportKey(key) }
         if step.keypad != nil { return keypadKey(key) }
         switch current.kind {
         case .menu:
@@ -68,11 +69,7 @@ extension Session {
             }
             return go(option.target)
         case .identify:
-            if current.accepts.contains(.pickupCode) && key == .text("1") {
-                step.keypad = ""
-                step.notice = nil
-            }
-            return []
+            return identifyKey(key)
         case .choosePickup:
             return chooseFromList(key, count: context.pickups.count) { session, index in
                 session.context.chosenPickup = session.context.pickups[index]
@@ -189,6 +186,11 @@ extension Session {
             step.notice = content.texts("home.unknownCode", language)
             return []
         }
+        // A passport's MRZ: the collection, read with the key the MRZ gives.
+        if scanned.value(for: .mrz) != nil, let flow = content.flows["collect"], let start = flow.steps[flow.start],
+           start.kind == .identify, start.accepts.contains(.passport), missingRole(for: "collect") == nil {
+            return startFlow("collect", pushingReturn: false) + identifyScanned(bytes)
+        }
         let routes: [(CodeKind, String, StepKind)] = [
             (.pickupCode, "collect", .identify), (.resultURL, "progress", .queryProgress), (.resultCode, "progress", .queryProgress),
         ]
@@ -202,7 +204,7 @@ extension Session {
         return []
     }
 
-    private mutating func acceptCode(_ code: String) -> [SessionAction] {
+    mutating func acceptCode(_ code: String) -> [SessionAction] {
         step.notice = nil
         if currentStep?.kind == .queryProgress {
             step.phase = .waiting
@@ -221,12 +223,10 @@ extension Session {
         case (.identify, .identityReadFailed):
             step.notice = content.texts("identify.readFailed", language)
             return []
-        case (.identify, .codeScanned(let bytes)) where current.accepts.contains(.pickupCode):
-            guard let code = (try? content.codes.classify(bytes))?.value(for: .pickupCode) else {
-                step.notice = content.texts("identify.badCode", language)
-                return []
-            }
-            return acceptCode(code)
+        case (.identify, .codeScanned(let bytes)) where current.accepts.contains(.pickupCode) || current.accepts.contains(.passport):
+            return identifyScanned(bytes)
+        case (.identify, .documentRead(let result)) where step.phase == .waiting:
+            return passportRead(result)
         case (.queryProgress, .codeScanned(let bytes)) where step.phase != .waiting:
             let scanned = try? content.codes.classify(bytes)
             guard let code = scanned?.value(for: .resultURL) ?? scanned?.value(for: .resultCode) else {

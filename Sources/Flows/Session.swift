@@ -65,6 +65,11 @@ public struct Session: Sendable {
         var notice: String?
         var page = 0
         var ratingLevel: Int?
+        /// The passport's details being typed, field by field (the field's text is in `keypad`).
+        var passport: PassportEntry?
+        /// The passport's access key while it is read and while a retry may use it again. Personal
+        /// data: it lives in the step only, so leaving the step or the visit wipes it.
+        var accessKey: DocumentAccessKey?
     }
 
     public init(content: KioskContent, settings: SessionSettings) {
@@ -130,7 +135,7 @@ public struct Session: Sendable {
         case .paused(let value):
             paused = value
             return []
-        case .identityPresented where remote.identityCheckBy != nil:
+        case .identityPresented where remote.identityCheckBy != nil, .documentRead(.success) where remote.identityCheckBy != nil:
             remote.identityCheckBy = nil
             return handleStepEvent(event)
         case .identityRemoved:
@@ -179,6 +184,7 @@ public struct Session: Sendable {
             return startFlow(KioskContent.helpFlow, pushingReturn: true)
         case .escape where step.keypad != nil:
             step.keypad = nil
+            step.passport = nil
             step.notice = nil
             return []
         case .escape where !waiting && !isIdle:

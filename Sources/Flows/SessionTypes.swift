@@ -10,6 +10,8 @@ public enum SessionEvent: Sendable, Equatable {
     case identityPresented(Identity)
     case identityRemoved
     case identityReadFailed
+    /// The answer to `.readDocument`: the passport's identity, or why it could not be read.
+    case documentRead(Result<Identity, DeviceError>)
     /// Raw bytes from a code scanner: outside data, checked here before use.
     case codeScanned([UInt8])
     case pickupsFound([PickupSummary])
@@ -39,6 +41,9 @@ public enum SessionAction: Sendable, Equatable {
     case printReceipt(Receipt)
     /// Queue an outcome for the platform.
     case record(Record)
+    /// Read the passport on the identity reader with this access key; answer with `.documentRead`.
+    /// The key is personal data: never log it (its description is masked).
+    case readDocument(DocumentAccessKey)
     /// Look up a result code; answer with `.resultFound`.
     case lookupResult(code: String)
     /// Scan what is on the document scanner; answer with `.documentsScanned`.

@@ -158,7 +158,7 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
                 return ControlResponse(ok: true, message: "the session loop will hang")
             }
             guard let action = simulatorAction(request) else {
-                return ControlResponse(ok: false, error: "unknown sim action \"\(request.action ?? "")\"; use insert-card, remove-card, fail-next-read, scan, printer or feed-page")
+                return ControlResponse(ok: false, error: "unknown sim action \"\(request.action ?? "")\"; use insert-card, place-passport, remove-card, fail-next-read, scan, printer or feed-page")
             }
             switch simulator.perform(action) {
             case .success(let message): return ControlResponse(ok: true, message: message)
@@ -172,6 +172,7 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
     private func simulatorAction(_ request: ControlRequest) -> SimulatorAction? {
         switch request.action {
         case "insert-card": .insertCard(request.identity ?? SimulatedIdentities.residentID)
+        case "place-passport": .placePassport(request.identity ?? SimulatedIdentities.passport)
         case "remove-card": .removeCard
         case "fail-next-read": .failNextRead
         case "scan": request.code.map { .scan($0) }

@@ -69,6 +69,19 @@ extension KioskRuntime {
             case .endTakeover: hub.citizenEndedTakeover()
             case .sendChat(let text): hub.citizenChat(text)
             }
+        case .readDocument(let accessKey):
+            // The key is personal data: it goes to the reader and nowhere else, never to a log.
+            group.addTask {
+                let result = await self.readDocument(accessKey)
+                switch result {
+                case .success(let identity):
+                    self.logger.info("passport read", metadata: ["document": "\(identity)"])
+                    self.identityCheck.offer(identity)
+                case .failure(let error):
+                    self.logger.notice("passport read failed", metadata: ["error": "\(error)"])
+                }
+                self.send(.answer(.documentRead(result), visit: visit))
+            }
         case .lookupResult(let code):
             send(.answer(.resultFound(lookupResult(code)), visit: visit))
         case .scanDocuments:

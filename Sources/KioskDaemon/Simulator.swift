@@ -4,6 +4,8 @@ import Flows
 /// What a script or a demo key can do to the simulated devices, to play a citizen or a fault.
 public enum SimulatorAction: Sendable, Codable, Equatable {
     case insertCard(Identity)
+    /// Places a passport: no event, it is read when the citizen gives its access key.
+    case placePassport(Identity)
     case removeCard
     case failNextRead
     case scan(String)
@@ -62,6 +64,10 @@ public final class Simulator: Sendable {
             guard let identityReader else { return .failure(.noDevice("identity reader")) }
             identityReader.insert(identity)
             return .success("card placed on \(identityReader.id): \(identity)")
+        case .placePassport(let identity):
+            guard let identityReader else { return .failure(.noDevice("identity reader")) }
+            identityReader.placeDocument(identity)
+            return .success("passport placed on \(identityReader.id): \(identity)")
         case .removeCard:
             guard let identityReader else { return .failure(.noDevice("identity reader")) }
             identityReader.remove()

@@ -174,5 +174,5 @@ func probeJSON(_ value: some Encodable) throws -> String {
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe", abstract: "Check a device without kioskd, for installers.",
-        subcommands: [ProbeScannerCommand.self])
+        subcommands: [ProbeIdentityCommand.self, ProbeScannerCommand.self])
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PrintingTestBed
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -56,5 +57,34 @@ import Glibc
         let file = try #require(page["file"] as? String)
         #expect(FileManager.default.contents(atPath: file)?.starts(with: [0x89, 0x50, 0x4E, 0x47]) == true)
         #expect(FileManager.default.fileExists(atPath: pages + "/document.pdf"))
+    }
+}
+
+/// `kioskd probe identity --driver ga467` against the project's GA 467 emulator on a pseudo-terminal.
+@Suite struct ProbeIdentityEndToEndTests {
+    @Test(.timeLimit(.minutes(1))) func aResidentIDCardIsReadMaskedUnlessAsked() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("probe-ga467-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let link = folder.appendingPathComponent("reader").path
+        let emulator = try ChildProcess(binary("kiosk-ga467-emulator"), ["--link", link, "--card", "resident-id"],
+                                        log: folder.appendingPathComponent("emulator.log").path)
+        defer { emulator.terminate() }
+        try await waitUntil(.seconds(10), "the emulator's pty") { FileManager.default.fileExists(atPath: link) }
+
+        let masked = try run(binary("kioskd"), ["probe", "identity", "--driver", "ga467", "--device", link, "--json", "--timeout", "20"])
+        #expect(masked.status == 0, "\(masked.error)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(masked.output.utf8)) as? [String: Any])
+        #expect(report["documentKind"] as? String == "resident-id")
+        let number = try #require(report["documentNumber"] as? String)
+        #expect(number.contains("*"), "the number is masked by default: \(number)")
+        #expect((report["checks"] as? [String: Bool])?["id-number-check-digit"] == true)
+        #expect((report["photo"] as? [String: Any])?["format"] as? String == "wlt")
+
+        let full = try run(binary("kioskd"), ["probe", "identity", "--driver", "ga467", "--device", link, "--json",
+                                              "--show-personal-data", "--timeout", "20"])
+        let fullReport = try #require(try JSONSerialization.jsonObject(with: Data(full.output.utf8)) as? [String: Any])
+        let fullNumber = try #require(fullReport["documentNumber"] as? String)
+        #expect(fullNumber.count == 18 && !fullNumber.contains("*"))
     }
 }

@@ -8,8 +8,13 @@ public struct BedError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Finds a program on PATH or in the usual sbin/bin folders; a missing one is a failure, never a skip.
+/// Finds a program on PATH or in the usual sbin/bin folders (a path is taken as it is); a missing
+/// one is a failure, never a skip.
 public func executable(_ name: String) throws -> String {
+    if name.contains("/") {
+        guard access(name, X_OK) == 0 else { throw BedError("\(name) is not an executable: build it first (swift build)") }
+        return name
+    }
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
     for folder in path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/bin", "/sbin", "/bin"] {
         let candidate = folder + "/" + name

@@ -193,6 +193,17 @@ public actor DeviceManager {
         return nil
     }
 
+    /// The identity reader for `role` that opens documents with the citizen's access key (a PC/SC
+    /// passport reader), preferring a usable one. It counts its reads in ``snapshot()``.
+    public func accessKeyIdentityReader(for role: DeviceRole = .identityReader) -> (any AccessKeyIdentityReader)? {
+        for index in candidates(for: role) {
+            if let reader = managed[index].device as? any AccessKeyIdentityReader {
+                return MeteredAccessKeyIdentityReader(base: reader, index: index, registry: registry)
+            }
+        }
+        return nil
+    }
+
     /// The driver with `id`, e.g. for the demo to drive a simulated device.
     public func device(id: String) -> (any Device)? {
         managed.first { $0.device.id == id }?.device

@@ -74,7 +74,7 @@ final class MeteredDocumentScanner: DocumentScanner {
     func reset() async throws { try await base.reset() }
 }
 
-private func managedByDeviceManager(_ id: String) -> DeviceError {
+func managedByDeviceManager(_ id: String) -> DeviceError {
     DeviceError(code: "managed", action: .configuration,
                 detail: "device \(id) is started and stopped by DeviceManager, not through this handle")
 }

@@ -17,15 +17,18 @@ public final class SimulatedIdentityReader: IdentityReader {
     /// How long a read takes from placing the card to `.identityPresented`.
     public let readLatency: Duration
 
-    private struct State: SimulatedState {
+    struct State: SimulatedState {
         var link: SimulatedLink
         var card: Identity?
+        /// A passport or eMRTD ID card lying on the reader: read only with its access key
+        /// (SimulatedIdentityReader+AccessKey.swift), never announced.
+        var document: Identity?
         var failNextRead = false
 
         var health: DeviceHealth { link.connected ? .online : .offline("disconnected") }
     }
 
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-identity-reader", readLatency: Duration = .milliseconds(300)) {
@@ -41,7 +44,7 @@ public final class SimulatedIdentityReader: IdentityReader {
     /// Places a card on the reader. A card already there is taken away first.
     public func insert(_ identity: Identity) {
         let token = state.withLock { state -> Int? in
-            if state.card != nil { Self.takeAway(&state) }
+            Self.takeAway(&state)
             state.card = identity
             let token = state.link.newGeneration()
             return state.link.liveSink != nil ? token : nil
@@ -111,9 +114,10 @@ public final class SimulatedIdentityReader: IdentityReader {
 
     // MARK: Reading
 
-    private static func takeAway(_ state: inout State) {
-        guard state.card != nil else { return }
+    static func takeAway(_ state: inout State) {
+        guard state.card != nil || state.document != nil else { return }
         state.card = nil
+        state.document = nil
         state.link.newGeneration()
         state.link.liveSink?.data(.identityRemoved)
     }

@@ -109,6 +109,12 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
     // MARK: Reading
 
     public func read(accessKey: DocumentAccessKey) async throws(DeviceError) -> Identity {
+        try await readPassport(accessKey: accessKey).identity()
+    }
+
+    /// Reads the document with everything the chip gave, including which checks passed (for
+    /// `kioskd probe identity`). Same errors as ``read(accessKey:)``.
+    public func readPassport(accessKey: DocumentAccessKey) async throws(DeviceError) -> PassportDocument {
         let (worker, reader, present, generation) = state.withLock { ($0.worker, $0.reader, $0.cardPresent, $0.cardGeneration) }
         guard let worker else {
             throw DeviceError(code: "reader-offline", action: .reset, detail: "reader \(id) is not started")
@@ -130,7 +136,7 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
         guard state.withLock({ $0.cardGeneration == generation && $0.cardPresent }) else {
             throw SmartCardErrors.deviceError(.transport(.cardRemoved), reader: id)
         }
-        return document.identity()
+        return document
     }
 
     /// On the worker thread: connect, read, and always disconnect with a reset.

@@ -1,0 +1,38 @@
+/// The passport reader a flow gets from ``DeviceManager/accessKeyIdentityReader(for:)``: the
+/// driver's own, with reads counted in the manager's snapshot like a card reader's events.
+/// A wrong key or an empty reader is the citizen's next step, not a failure of the device.
+final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader {
+    let base: any AccessKeyIdentityReader
+    private let index: Int
+    private let registry: DeviceRegistry
+
+    init(base: any AccessKeyIdentityReader, index: Int, registry: DeviceRegistry) {
+        self.base = base
+        self.index = index
+        self.registry = registry
+    }
+
+    var id: String { base.id }
+    var category: DeviceCategory { base.category }
+    var model: String { base.model }
+    var driver: String { base.driver }
+
+    func read(accessKey: DocumentAccessKey) async throws(DeviceError) -> Identity {
+        do {
+            let identity = try await base.read(accessKey: accessKey)
+            registry.update(index) { $0.cardsRead += 1 }
+            return identity
+        } catch {
+            if !Self.citizenCodes.contains(error.code) { registry.update(index) { $0.readFailures += 1 } }
+            throw error
+        }
+    }
+
+    static let citizenCodes: Set<String> = ["access-denied", "no-document"]
+
+    func start(sink: DeviceEventSink) async throws { throw managedByDeviceManager(id) }
+    func stop() async {}
+    func currentHealth() async -> DeviceHealth { await base.currentHealth() }
+    func selfTest() async -> DeviceHealth { await base.selfTest() }
+    func reset() async throws { try await base.reset() }
+}
