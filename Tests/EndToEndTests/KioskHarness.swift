@@ -114,12 +114,15 @@ final class KioskUnderTest {
     var socket: String { state.appendingPathComponent("kioskd.sock").path }
     var database: String { state.appendingPathComponent("kiosk.sqlite").path }
 
-    init(columns: Int = 100, rows: Int = 30, config: String? = nil, extraArguments: [String] = []) async throws {
+    init(columns: Int = 100, rows: Int = 30, config: String? = nil, extraArguments: [String] = [],
+         environment: [String: String] = [:]) async throws {
         name = "kiosk-e2e-\(UUID().uuidString.prefix(8))"
         state = FileManager.default.temporaryDirectory.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let configArguments = config.map { ["--config", $0] } ?? []
-        let command = ([binary("kioskd"), "--demo", "--state", state.path, "--socket", socket] + configArguments + extraArguments)
+        let settings = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let command = (["/usr/bin/env"] + settings + [binary("kioskd"), "--demo", "--state", state.path, "--socket", socket]
+                       + configArguments + extraArguments)
             .map { "'\($0)'" }.joined(separator: " ")
         let started = try run("/usr/bin/env", ["tmux", "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", command])
         guard started.status == 0 else { throw HarnessError(description: "tmux could not start kioskd (is tmux installed?)") }
