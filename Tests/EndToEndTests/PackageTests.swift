@@ -101,8 +101,23 @@ import Testing
         chroot.remove()
     }
 
+    static func copyAptSources(into root: URL) throws {
+        let manager = FileManager.default
+        let target = root.appendingPathComponent("etc/apt")
+        for name in ["sources.list", "sources.list.d"] {
+            let source = "/etc/apt/" + name
+            guard manager.fileExists(atPath: source) else { continue }
+            let destination = target.appendingPathComponent(name)
+            try? manager.removeItem(at: destination)
+            try manager.copyItem(atPath: source, toPath: destination.path)
+        }
+    }
+
     private func installAndRun(deb: URL, version: String, in chroot: Chroot, lap: (String) -> Void) async throws {
         try FileManager.default.copyItem(at: deb, to: chroot.root.appendingPathComponent("tmp/kiosk.deb"))
+        // A kiosk gets bookworm's security and point-release updates like this machine, and the
+        // package was built against those: the chroot takes this machine's apt sources.
+        try Self.copyAptSources(into: chroot.root)
         let update = try await chroot.run(["apt-get", "update", "-q"], timeout: 600)
         try #require(update.status == 0, "apt-get update in the chroot:\n\(update.output.suffix(2000))\n\(update.error)")
         let install = try await chroot.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "/tmp/kiosk.deb"], timeout: 900)
