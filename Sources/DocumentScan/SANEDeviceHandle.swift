@@ -162,8 +162,13 @@ final class SANEDeviceHandle {
     }
 
     /// Ends the current scan or batch; SANE requires it after the last frame as well as to abort.
+    /// After the last frame the backend's reader thread is still on its way out (freeing its
+    /// thread cache inside malloc) when the data ends; the asynchronous cancel described below
+    /// would catch it there, so it gets a moment to finish first (a whole-suite run hung in free()
+    /// that way).
     func cancel() {
         guard let handle else { return }
+        usleep(Self.readerSettleMicroseconds)
         sane_cancel(handle)
     }
 
@@ -176,9 +181,8 @@ final class SANEDeviceHandle {
     /// when sane_read fails or a cancel comes right after sane_start. Only failed and cancelled
     /// scans pay the wait.
     func cancelMidFrame() {
-        usleep(Self.readerSettleMicroseconds)
         cancel()
     }
 
-    static let readerSettleMicroseconds: useconds_t = 100_000
+    static let readerSettleMicroseconds: useconds_t = 250_000
 }

@@ -18,10 +18,8 @@ public final class SANERuntime: Sendable {
 
     private init() {
         thread = SANEThread(name: "kiosk-sane") {
-            var sigpipe = sigaction()
-            sigaction(SIGPIPE, nil, &sigpipe)
+            SIGPIPEGuard.install()
             SANEContext.shutDown()
-            sigaction(SIGPIPE, &sigpipe, nil)
         }
     }
 
@@ -38,12 +36,8 @@ public final class SANERuntime: Sendable {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, DeviceError>, Never>) in
             thread.submit { [self] in
                 self.initialisedOnce.store(true, ordering: .releasing)
-                // sanei_thread backends set SIGPIPE to ignored while their reader runs and then to
-                // the default, whatever it was before; the process's own choice is put back.
-                var sigpipe = sigaction()
-                sigaction(SIGPIPE, nil, &sigpipe)
+                SIGPIPEGuard.install()
                 let result = Result { () throws(DeviceError) -> T in try body(try SANEContext.current()) }
-                sigaction(SIGPIPE, &sigpipe, nil)
                 continuation.resume(returning: result)
             }
         }
@@ -122,5 +116,26 @@ public struct SANEDeviceInfo: Sendable, Equatable, Codable {
         self.vendor = vendor
         self.model = model
         self.type = type
+    }
+}
+
+/// sanei_thread backends (the test backend among them) set SIGPIPE to ignored when their reader
+/// starts if it was the default, and to the default when it ends if it is ignored — whatever the
+/// process had chosen. For that while a write to a closed pipe or socket anywhere in kioskd (a
+/// client of a restarted pcscd, say) would kill it. A handler that does nothing is neither, so
+/// sanei_thread leaves it alone, and a write gets EPIPE as with SIG_IGN. Put in before every SANE
+/// job, since another library may set SIG_IGN again.
+enum SIGPIPEGuard {
+    static func install() {
+        var current = sigaction()
+        sigaction(SIGPIPE, nil, &current)
+        let handler: @convention(c) (Int32) -> Void = { _ in }
+        if let installed = current.__sigaction_handler.sa_handler,
+           unsafeBitCast(installed, to: UInt.self) == unsafeBitCast(handler, to: UInt.self) { return }
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = handler
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = SA_RESTART
+        sigaction(SIGPIPE, &action, nil)
     }
 }

@@ -19,6 +19,11 @@ public struct KioskApp: Sendable {
         public var socketPath: String?
         /// Overrides the configured operators' group (tests).
         public var operatorGroup: String?
+        /// How long a graceful stop may take before the services are cancelled, and how long the
+        /// cancellation may take before the process stops hard (systemd's stop must never have to
+        /// kill). Tests that run many kiosks at once on a busy machine give more.
+        public var gracefulShutdown = Duration.milliseconds(1500)
+        public var cancellation = Duration.milliseconds(300)
         public init() {}
     }
 
@@ -133,8 +138,8 @@ public struct KioskApp: Sendable {
         }
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
                                                       logger: logger)
-        configuration.maximumGracefulShutdownDuration = .milliseconds(1500)
-        configuration.maximumCancellationDuration = .milliseconds(300)
+        configuration.maximumGracefulShutdownDuration = options.gracefulShutdown
+        configuration.maximumCancellationDuration = options.cancellation
         try await ServiceGroup(configuration: configuration).run()
         try? runtime.store.close()
         logger.info("kioskd stopped")

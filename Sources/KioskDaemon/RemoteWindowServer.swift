@@ -25,6 +25,17 @@ public struct RemoteWindowServer: ServiceLifecycle.Service, Sendable {
     public let hub: RemoteWindowHub
     let logger: Logger
     let onBound: (@Sendable (Int) -> Void)?
+    /// The remote window's own thread, niced below the rest of kioskd: fifty operators' sockets must
+    /// not slow the citizen's own screen (on a two-core kiosk they would share its cores).
+    static let eventLoops: MultiThreadedEventLoopGroup = {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        _ = try? group.next().submit {
+            // On Linux the nice value belongs to the thread: 0 is the calling one (setpriority(2), "Bugs").
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        }.wait()
+        return group
+    }()
+
     /// A connection's HTTP request must arrive within this.
     static let upgradeTimeout = TimeAmount.seconds(10)
 
@@ -81,7 +92,7 @@ public struct RemoteWindowServer: ServiceLifecycle.Service, Sendable {
         let tls = tls
         let server: NIOAsyncChannel<EventLoopFuture<Accepted>, Never>
         do {
-            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            server = try await ServerBootstrap(group: Self.eventLoops)
                 .serverChannelOption(.backlog, value: 32)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .bind(to: address) { channel in

@@ -44,8 +44,8 @@ struct SimulatedCodeScannerTests {
 struct SimulatedDocumentScannerTests {
     let recorder = EventRecorder()
 
-    func startedScanner() async throws -> SimulatedDocumentScanner {
-        let scanner = SimulatedDocumentScanner(id: "docs", latency: .milliseconds(30))
+    func startedScanner(latency: Duration = .milliseconds(30)) async throws -> SimulatedDocumentScanner {
+        let scanner = SimulatedDocumentScanner(id: "docs", latency: latency)
         try await scanner.start(sink: recorder.sink(for: scanner, role: .documentScanner))
         return scanner
     }
@@ -89,7 +89,8 @@ struct SimulatedDocumentScannerTests {
 
     @Test("unplugged during a scan, the scan fails and the pages are kept")
     func disconnectedDuringScan() async throws {
-        let scanner = try await startedScanner()
+        // Long enough that a busy machine still sees the scan running before it could finish.
+        let scanner = try await startedScanner(latency: .seconds(1))
         scanner.feed(pages: [SimulatedDocumentScanner.samplePage()])
         async let result = scanResult(scanner)
         #expect(await recorder.wait { $0.health().last == DeviceHealth(state: .busy) })

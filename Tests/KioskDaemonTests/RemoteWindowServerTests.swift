@@ -342,6 +342,10 @@ import Glibc
 
     static func scratchOptions(_ folder: URL) -> KioskApp.Options {
         var options = KioskApp.Options()
+        // Many kiosks stop at once in the test process on a busy machine: a slow stop there is not
+        // the hang kioskd's own budget guards against (the end-to-end tests keep that one).
+        options.gracefulShutdown = .seconds(10)
+        options.cancellation = .seconds(10)
         options.databasePath = folder.appendingPathComponent("kiosk.sqlite").path
         options.socketPath = folder.appendingPathComponent("k.sock").path
         return options

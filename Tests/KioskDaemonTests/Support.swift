@@ -24,6 +24,10 @@ struct RunningKiosk {
         let checked = try CheckedConfiguration.load(path: shippedConfiguration)
         var options = KioskApp.Options()
         options.demo = true
+        // Many kiosks stop at once in the test process on a busy machine: a slow stop there is not
+        // the hang kioskd's own budget guards against (the end-to-end tests keep that one).
+        options.gracefulShutdown = .seconds(10)
+        options.cancellation = .seconds(10)
         options.databasePath = folder.appendingPathComponent("kiosk.sqlite").path
         options.socketPath = folder.appendingPathComponent("k.sock").path
         var logger = Logger(label: "test")
