@@ -313,7 +313,7 @@ struct Console: ParsableCommand {
 struct Sim: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Drive the simulated devices of a demo kiosk, to play a citizen or a fault from a script.",
-        subcommands: [InsertCard.self, RemoveCard.self, FailNextRead.self, Scan.self, Printer.self, FeedPage.self, Hang.self,
+        subcommands: [InsertCard.self, PlacePassport.self, RemoveCard.self, FailNextRead.self, Scan.self, Printer.self, FeedPage.self, Hang.self,
                       Enqueue.self])
 
     static func perform(_ connection: Connection, _ request: ControlRequest) throws {
@@ -349,6 +349,13 @@ struct Sim: ParsableCommand {
             }
             try Sim.perform(connection, ControlRequest(command: "sim", action: "insert-card", identity: identity))
         }
+    }
+
+    struct PlacePassport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Place the specimen passport on the reader; it is read once the citizen gives its key (L898902C3, 740812, 120415).")
+        @OptionGroup var connection: Connection
+        func run() throws { try Sim.perform(connection, ControlRequest(command: "sim", action: "place-passport")) }
     }
 
     struct RemoveCard: ParsableCommand {
