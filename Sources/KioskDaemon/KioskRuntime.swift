@@ -194,12 +194,9 @@ public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
         let frame = renderer.render(shown, columns: size.0, rows: size.1)
         screen.publish(frame)
         if mirror.isWatched {
-            // The remote window's masked screen: personal fields masked by the renderer, and the
-            // visit's document strings searched for once more (DESIGN.md decision 7).
-            let masked = renderer.render(shown, columns: size.0, rows: size.1, maskPersonalData: true)
             let personal = session.presentedIdentity.map { PersonalData(identity: $0) } ?? PersonalData()
-            mirror.publish(MirrorFeed.Update(screen: MirrorScreen(plain: frame.buffer, masked: masked.buffer, personalData: personal),
-                                             visit: visit))
+            mirror.publish(MirrorFeed.Update(shown: shown, plain: frame.buffer, columns: size.0, rows: size.1,
+                                             personalData: personal, visit: visit))
         }
     }
 

@@ -1,15 +1,31 @@
+import Flows
 import RemoteWindow
 import Synchronization
+import TerminalUI
 
-/// The kiosk's screen as the remote window needs it: the citizen's rendering and the masked one
-/// (see ``MirrorScreen``), with the visit it belongs to. The runtime renders the masked screen only
-/// while someone watches. A watcher that falls behind gets the newest screen only: each operator's
-/// frames are diffs from what that operator was last sent, so skipping screens loses nothing.
+/// The kiosk's screen as the remote window needs it, with the visit it belongs to. The runtime
+/// publishes only while someone watches, and only what it has already computed for the citizen's
+/// own screen: the masked rendering (see ``MirrorScreen``) is made by the watcher, off the kiosk's
+/// own path. A watcher that falls behind gets the newest screen only: each operator's frames are
+/// diffs from what that operator was last sent, so skipping screens loses nothing.
 public final class MirrorFeed: Sendable {
     public struct Update: Sendable, Equatable {
-        public let screen: MirrorScreen
+        /// What the citizen's screen shows, and its rendering for them.
+        public let shown: Screen
+        public let plain: CellBuffer
+        public let columns: Int
+        public let rows: Int
+        /// The visit's document strings, searched for once more in the masked rendering.
+        public let personalData: PersonalData
         /// Counts finished visits: when it changes, the citizen who consented has gone.
         public let visit: Int
+
+        /// The screen for operators: personal fields masked by the renderer, and the visit's
+        /// document strings masked wherever else they appear (DESIGN.md decision 7).
+        public func mirrorScreen(renderer: ScreenRenderer) -> MirrorScreen {
+            let masked = renderer.render(shown, columns: columns, rows: rows, maskPersonalData: true)
+            return MirrorScreen(plain: plain, masked: masked.buffer, personalData: personalData)
+        }
     }
 
     private struct State {
@@ -23,6 +39,9 @@ public final class MirrorFeed: Sendable {
     public init() {}
 
     public var isWatched: Bool { state.withLock { !$0.watchers.isEmpty } }
+
+    /// The newest screen while someone watches, nil otherwise.
+    public var latest: Update? { state.withLock { $0.latest } }
 
     public func publish(_ update: Update) {
         state.withLock { state in

@@ -408,17 +408,29 @@ public final class RemoteWindowHub: Sendable {
         }
     }
 
+    /// How long a changed screen waits before it goes to operators. The citizen's own screen is
+    /// written first, without 50 operators' sockets competing for the kiosk's cores, and changes
+    /// that come faster than this (a scan filling a field, fast typing) go as one frame. Below what
+    /// an operator watching over a network can notice.
+    static let framePacing = Duration.milliseconds(5)
+
     /// Feeds the kiosk's screens to the hub while the server runs; a new visit ends any takeover.
     func followScreen() async {
         let watch = runtime.mirror.watch()
         defer { runtime.mirror.stop(watch.id) }
-        for await update in watch.updates {
+        var sent: MirrorFeed.Update?
+        for await _ in watch.updates {
+            try? await Task.sleep(for: Self.framePacing)
+            // The newest screen, which may be newer than the one that woke us; the stream can
+            // still hold one already sent.
+            guard let update = runtime.mirror.latest, update != sent else { continue }
+            sent = update
             let visitEnded = state.withLock { state in
                 defer { state.visit = update.visit }
                 return state.visit.map { $0 != update.visit } ?? false
             }
             if visitEnded { handle(.visitEnded) }
-            handle(.screen(update.screen))
+            handle(.screen(update.mirrorScreen(renderer: runtime.renderer)))
         }
     }
 
