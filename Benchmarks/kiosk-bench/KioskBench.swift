@@ -94,10 +94,13 @@ struct KioskBench: ParsableCommand {
     }
 
     @Option(help: "Remote window: keypad keys per measurement.")
-    var remoteKeys = 400
+    var remoteKeys = 1000
 
     @Option(help: "Remote window: observers attached for the overhead measurement.")
     var observers = 50
+
+    @Option(help: "Remote window: blocks in which keys with no operator and with the observers alternate.")
+    var remoteBlocks = 5
 
     func run() throws {
         if only == nil || only == .terminal { try runTerminal() }
@@ -109,7 +112,7 @@ struct KioskBench: ParsableCommand {
     private func runRemote() throws {
         let launcher = Launcher(kioskd: try locateKioskd(), configuration: try locateConfiguration(), columns: columns, rows: rows)
         defer { launcher.removeFolders() }
-        let result = try RemoteWindowBench(launcher: launcher, keys: remoteKeys, observers: observers,
+        let result = try RemoteWindowBench(launcher: launcher, keys: remoteKeys, observers: observers, blocks: remoteBlocks,
                                            settle: nanoseconds(settleMs), firstFrameQuiet: nanoseconds(firstFrameQuietMs)).run()
         print(result.markdown(machine: .current(), command: commandLine()), terminator: "")
     }
@@ -598,6 +601,12 @@ struct Control {
     }
 
     /// Escape until the kiosk is idle on the home screen.
+    /// How many operators the kiosk's remote window lists as attached; nil when it does not answer.
+    func remoteOperators() -> Int? {
+        guard let client = try? ControlClient(path: socket) else { return nil }
+        return (try? client.request(ControlRequest(command: "remote")))?.remote?.operators.count
+    }
+
     func returnHome() -> Bool {
         for _ in 0..<4 {
             if let status = status(), status.state == "idle", status.flow == "home" {

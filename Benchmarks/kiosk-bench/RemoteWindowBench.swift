@@ -19,6 +19,8 @@ struct RemoteWindowBench {
     let launcher: Launcher
     let keys: Int
     let observers: Int
+    /// Alone and observed alternate this many times.
+    let blocks: Int
     let settle: UInt64
     let firstFrameQuiet: UInt64
 
@@ -30,6 +32,7 @@ struct RemoteWindowBench {
         var flushObserved: Distribution
         var observers: Int
         var framesPerObserver: Double
+        var blocks: Int
 
         func markdown(machine: Machine, command: String) -> String {
             func ms(_ value: Double) -> String { String(format: "%.2f", value) }
@@ -40,6 +43,8 @@ struct RemoteWindowBench {
             lines.append("| keypress at the kiosk to the operator's frame, loopback (ms) | \(frameToOperator.count) | \(ms(frameToOperator.median)) | \(ms(frameToOperator.percentile(0.99))) | \(ms(frameToOperator.max)) | p99 ≤ 20 ms: \(frameToOperator.percentile(0.99) <= 20 ? "met" : "MISSED") |")
             lines.append("| keypress to flush, no operator (ms) | \(flushAlone.count) | \(ms(flushAlone.median)) | \(ms(flushAlone.percentile(0.99))) | \(ms(flushAlone.max)) | |")
             lines.append("| keypress to flush, \(observers) observers (ms) | \(flushObserved.count) | \(ms(flushObserved.median)) | \(ms(flushObserved.percentile(0.99))) | \(ms(flushObserved.max)) | p99 ≤ 1.10 × alone: \(String(format: "%.2f", ratio))× \(ratio <= 1.10 ? "met" : "MISSED") |")
+            lines.append("")
+            lines.append("The \(flushAlone.count) keys with no operator and the \(flushObserved.count) with \(observers) observers alternate in \(blocks) blocks each.")
             lines.append("")
             lines.append(String(format: "Bytes per keystroke: %.0f on the operator's WebSocket (JSON envelope, base64 frame), %.0f on the kiosk's own terminal. Each observer received %.1f frames per key.",
                                 operatorBytesPerKey, localBytesPerKey, framesPerObserver))
@@ -83,69 +88,89 @@ struct RemoteWindowBench {
             _ = try process.press(Array(key.utf8), quiet: settle)
         }
 
-        progress("remote window: keypress to flush with no operator attached")
-        let alone = try typeKeys(process)
+        let control = Control(socket: instance.socket, process: process)
+        guard control.waitUntilReachable() else { throw BenchFailure("kioskd's control socket did not answer") }
 
-        progress("remote window: \(observers) observers attached")
-        let token = observer.token
-        let inbox = Inbox()
-        var sessions: [Task<Void, Error>] = []
-        for index in 0..<observers {
-            let timed = index == 0
-            sessions.append(Task {
-                try await RemoteWindowClient.session(url, token: token) { messages, _ in
-                    for try await envelope in messages {
-                        let bytes = MessageCodec.encode(envelope).utf8.count
-                        inbox.received(envelope, bytes: timed ? bytes : 0, recordTime: timed)
-                    }
-                }
-            })
-        }
-        defer { sessions.forEach { $0.cancel() } }
-        // Every observer has its first (full) frame before measuring.
-        let deadline = monotonicNanoseconds() + 20_000_000_000
-        while inbox.count < observers, monotonicNanoseconds() < deadline { usleep(10_000) }
-        guard inbox.count >= observers else { throw BenchFailure("only \(inbox.count) of \(observers) observers got a frame") }
-        process.idle(200_000_000)
-
-        progress("remote window: keypress to flush with \(observers) observers, and frame to operator")
-        let bytesBefore = inbox.bytes
-        let countBefore = inbox.count
+        // Alone and observed alternate in blocks, so load from elsewhere on the machine, which
+        // drifts over a run, weighs on both alike instead of on whichever ran second.
+        let blocks = max(1, min(self.blocks, keys))
+        var alone: [Double] = []
         var toOperator: [Double] = []
-        var localBytes = 0
         var flushes: [Double] = []
-        for index in 0..<keys {
-            let key = KeypadSweep.key(at: index)
-            let seen = inbox.frames.count
-            let start = monotonicNanoseconds()
-            let result = try process.press(key.bytes, quiet: settle)
-            localBytes += result.bytes
-            if let last = result.lastByte { flushes.append(Double(last) / 1e6) }
-            guard let first = result.firstByte else { continue }
-            // The operator's copy of this change, if it has not come yet.
-            let wait = monotonicNanoseconds() + 1_000_000_000
-            while inbox.frames.count <= seen, monotonicNanoseconds() < wait { usleep(100) }
-            let frames = inbox.frames
-            // From the keypress, so the kiosk's own work is included: an upper bound of frame to operator.
-            if frames.count > seen, frames[seen] > start { toOperator.append(Double(frames[seen] - start) / 1e6) }
-            _ = first
+        var localBytes = 0
+        var operatorBytes = 0
+        var observerFrames = 0
+        var observedKeys = 0
+        for block in 0..<blocks {
+            let range = (block * keys / blocks)..<((block + 1) * keys / blocks)
+            progress("remote window: block \(block + 1) of \(blocks), \(range.count) keys with no operator, then with \(observers) observers")
+            alone += try typeKeys(process, range)
+
+            let token = observer.token
+            let inbox = Inbox()
+            var sessions: [Task<Void, Error>] = []
+            for index in 0..<observers {
+                let timed = index == 0
+                sessions.append(Task {
+                    try await RemoteWindowClient.session(url, token: token) { messages, _ in
+                        for try await envelope in messages {
+                            let bytes = MessageCodec.encode(envelope).utf8.count
+                            inbox.received(envelope, bytes: timed ? bytes : 0, recordTime: timed)
+                        }
+                    }
+                })
+            }
+            defer { sessions.forEach { $0.cancel() } }
+            // Every observer has its first (full) frame before measuring.
+            let deadline = monotonicNanoseconds() + 20_000_000_000
+            while inbox.count < observers, monotonicNanoseconds() < deadline { usleep(10_000) }
+            guard inbox.count >= observers else { throw BenchFailure("only \(inbox.count) of \(observers) observers got a frame") }
+            process.idle(200_000_000)
+
+            let bytesBefore = inbox.bytes
+            let countBefore = inbox.count
+            for index in range {
+                let key = KeypadSweep.key(at: index)
+                let seen = inbox.frames.count
+                let start = monotonicNanoseconds()
+                let result = try process.press(key.bytes, quiet: settle)
+                localBytes += result.bytes
+                if let last = result.lastByte { flushes.append(Double(last) / 1e6) }
+                guard result.firstByte != nil else { continue }
+                // The operator's copy of this change, if it has not come yet.
+                let wait = monotonicNanoseconds() + 1_000_000_000
+                while inbox.frames.count <= seen, monotonicNanoseconds() < wait { usleep(100) }
+                let frames = inbox.frames
+                // From the keypress, so the kiosk's own work is included: an upper bound of frame to operator.
+                if frames.count > seen, frames[seen] > start { toOperator.append(Double(frames[seen] - start) / 1e6) }
+            }
+            operatorBytes += inbox.bytes - bytesBefore
+            observerFrames += inbox.count - countBefore
+            observedKeys += range.count
+
+            // Detached, and seen to be by the kiosk, before the next block with no operator.
+            sessions.forEach { $0.cancel() }
+            let gone = monotonicNanoseconds() + 10_000_000_000
+            while (control.remoteOperators() ?? 1) > 0, monotonicNanoseconds() < gone { process.idle(20_000_000) }
+            guard control.remoteOperators() == 0 else { throw BenchFailure("the kiosk still lists operators after they left") }
+            process.idle(200_000_000)
         }
-        let keyCount = Double(max(1, keys))
+        let keyCount = Double(max(1, observedKeys))
         return Result(frameToOperator: Distribution(toOperator),
-                      operatorBytesPerKey: Double(inbox.bytes - bytesBefore) / keyCount,
+                      operatorBytesPerKey: Double(operatorBytes) / keyCount,
                       localBytesPerKey: Double(localBytes) / keyCount,
-                      flushAlone: alone, flushObserved: Distribution(flushes), observers: observers,
-                      framesPerObserver: Double(inbox.count - countBefore) / Double(observers) / keyCount)
+                      flushAlone: Distribution(alone), flushObserved: Distribution(flushes), observers: observers,
+                      framesPerObserver: Double(observerFrames) / Double(observers) / keyCount, blocks: blocks)
     }
 
-    /// Keypress to the last byte of its frame on the kiosk's terminal, for `keys` keypad keys.
-    private func typeKeys(_ process: PTYProcess) throws -> Distribution {
+    /// Keypress to the last byte of its frame on the kiosk's terminal, for the keypad keys `range`.
+    private func typeKeys(_ process: PTYProcess, _ range: Range<Int>) throws -> [Double] {
         var samples: [Double] = []
-        for index in 0..<keys {
+        for index in range {
             let result = try process.press(KeypadSweep.key(at: index).bytes, quiet: settle)
             if let last = result.lastByte { samples.append(Double(last) / 1e6) }
         }
-        return Distribution(samples)
+        return samples
     }
 
     static func freePort() throws -> Int {
