@@ -33,7 +33,8 @@ public final class PrintBed: @unchecked Sendable {
 
     /// Starts cupsd; with `printer: true` also ippeveprinter and a queue `name` made for it with
     /// `lpadmin -m everywhere`. With `printerAttributes`, ippeveprinter reads them from an attribute
-    /// file (`-a`): it then offers its default formats (PWG raster, not PDF), so cupsd filters PDF.
+    /// file (`-a`) and then has only its bare defaults besides: the lines must describe the media
+    /// and formats too (`media-supported`, `document-format-supported`, …).
     public static func start(queue name: String = "kiosk", printer: Bool = true,
                              printerAttributes: [String] = []) async throws -> PrintBed {
         var template = Array("/tmp/kiosk-print-XXXXXX".utf8CString)
