@@ -92,7 +92,7 @@ enum PrintingBench {
         let outcome = runAwaiting { () async -> Swift.Result<Result, any Error> in
             let bed: PrintBed
             do { bed = try await PrintBed.start(queue: "bench") } catch {
-                return .failure(PrintingBenchFailure(description: "could not start cupsd + ippeveprinter (packages cups, cups-ipp-utils, avahi-daemon; run as root): \(error)"))
+                return .failure(PrintingBenchFailure(description: "could not start a private cupsd + ippeveprinter (cupsd needs root): \(error)"))
             }
             defer { bed.stop() }
             progress("printing: rendering receipts, then \(runs) submissions beside lp")
