@@ -23,7 +23,8 @@ CONFIG ?= Kiosk/kiosk.yaml
 # The Debian packages the build, the tests and the demo need: C libraries for the module maps,
 # pkg-config to find them, tmux for the end-to-end tests, python3 for test helpers, procps and psmisc
 # for process handling in scripts and tests. The drivers' tests run real services: pcscd with the
-# vpcd driver (and pyscard for the APDU benchmark's peer), cupsd with ippeveprinter and avahi,
+# vpcd driver (and pyscard for the APDU benchmark's peer), cupsd with ippeveprinter and avahi
+# (and dbus-daemon for avahi's private bus: avahi alone may bring dbus-broker, which has none),
 # poppler and zbar to read printed pages back, SANE's test backend, umockdev for libusb devices.
 # cairo, pango, fontconfig's Noto CJK and libqrencode render receipts; libssl gives 3DES for ICAO BAC.
 DEB_PACKAGES := \
@@ -36,6 +37,7 @@ DEB_PACKAGES := \
 	cups-bsd \
 	cups-ipp-utils \
 	avahi-daemon \
+	dbus-daemon \
 	poppler-utils \
 	zbar-tools \
 	sane-utils \
@@ -119,7 +121,9 @@ test: deps swift-available
 
 # Measures the build that ships (static Swift runtime, as `make install` and `make deb` build it).
 # The offline-queue half compares the outbox with persist-queue (PyPI), run by python3; without it
-# that one row says "not run" and the rest of the report is unchanged.
+# that one row says "not run" and the rest of the report is unchanged. The printing part starts its
+# own private cupsd and ippeveprinter (cups, cups-ipp-utils above; cupsd needs root) and fails the
+# run when they cannot start.
 bench: deps swift-available
 	python3 -m pip install --quiet 'persist-queue==1.1.0' \
 	  || echo "make bench: persist-queue 1.1.0 could not be installed; the report says so in its row" >&2

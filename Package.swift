@@ -135,8 +135,8 @@ let package = Package(
             "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
             // The drivers' benchmarks: an ICAO read against the card emulator, a GA 467 read against its emulator.
             "SmartCard", "CardEmulator", "ResidentID", "GA467Emulator",
-            // Printing: submitting a PDF side by side with lp, rendering a receipt.
-            "Printing",
+            // Printing: submitting a PDF side by side with lp, rendering a receipt, on the tests' private cupsd.
+            "Printing", "PrintingTestBed",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 

@@ -17,6 +17,8 @@ struct KioskBench: ParsableCommand {
             bytes for keypad keys and language toggles; then rendering and diffing in process. Then the \
             offline queue on this disk: durable and batched enqueue, enqueue + lease + acknowledge against \
             persist-queue (python3), and a drain to the platform stand-in on loopback (a second table). \
+            Then the drivers, and printing against a private cupsd + ippeveprinter that it starts itself \
+            (needs cups and cups-ipp-utils, as root). \
             Exits 0 when the benchmark ran, whether or not every goal was met; non-zero when it could not run.
             """)
 
@@ -28,6 +30,8 @@ struct KioskBench: ParsableCommand {
         case remote
         /// The drivers: ICAO read, GA 467 read, code scanned to flow event.
         case drivers
+        /// Printing: a cached PDF submitted beside `lp`, a receipt rendered; starts its own cupsd.
+        case printing
     }
 
     @Option(help: "The kioskd binary (default: kioskd in the same folder as kiosk-bench).")
@@ -60,7 +64,7 @@ struct KioskBench: ParsableCommand {
     @Flag(help: "Skip the in-process rendering benchmark.")
     var skipInProcess = false
 
-    @Option(help: "Run only one part: terminal (kioskd on a pty), queue (the outbox on this disk), remote (the remote window) or drivers.")
+    @Option(help: "Run only one part: terminal (kioskd on a pty), queue (the outbox on this disk), remote (the remote window), drivers, or printing (starts its own cupsd).")
     var only: Part?
 
     @Option(help: "Folder for the queue's databases, on the disk to measure (default: .build-bench-data in the repository).")
@@ -88,10 +92,14 @@ struct KioskBench: ParsableCommand {
         guard settleMs > 0, firstFrameQuietMs > 0, columns >= 80, rows >= 24 else {
             throw ValidationError("need positive quiet times and a terminal of at least 80×24")
         }
+        guard printJobs >= 1 else { throw ValidationError("need --print-jobs ≥ 1") }
         guard queueSingle >= 1, queueBatchItems >= 1, queueCompareItems >= 1, queueDrainItems >= 1 else {
             throw ValidationError("need at least 1 item for each queue benchmark")
         }
     }
+
+    @Option(help: "Printing: PDFs submitted by the driver, and as many with lp.")
+    var printJobs = 30
 
     @Option(help: "Remote window: keypad keys per measurement.")
     var remoteKeys = 1000
@@ -107,6 +115,11 @@ struct KioskBench: ParsableCommand {
         if only == nil || only == .queue { try runQueue() }
         if only == nil || only == .remote { try runRemote() }
         if only == nil || only == .drivers { try runDrivers() }
+        if only == nil || only == .printing { try runPrinting() }
+    }
+
+    private func runPrinting() throws {
+        print(try PrintingBench.report(command: commandLine(), runs: printJobs), terminator: "")
     }
 
     private func runRemote() throws {

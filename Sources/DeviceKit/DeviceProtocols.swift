@@ -36,6 +36,15 @@ public protocol Device: AnyObject, Sendable {
     func selfTest() async -> DeviceHealth
     /// Resets or reconnects the device.
     func reset() async throws
+    /// Media, supplies and every reported condition, as the driver last saw them, for operators;
+    /// nil when the device has none to tell. Must not block or wait for the device: `kioskctl
+    /// devices` asks it of every device at once, a wedged one included.
+    func currentDetails() -> DeviceDetails?
+}
+
+extension Device {
+    /// Most devices have nothing to say beyond their health.
+    public func currentDetails() -> DeviceDetails? { nil }
 }
 
 public protocol IdentityReader: Device {}

@@ -1,3 +1,4 @@
+import DeviceKit
 import Foundation
 import KioskDaemon
 import Testing
@@ -26,6 +27,33 @@ import Testing
         #expect(status.outbox.pending == 0)
         let json = String(decoding: try JSONEncoder().encode(response), as: UTF8.self)
         #expect(!json.contains("460100199001010027") && !json.contains("测试样"))
+        await kiosk.stop()
+    }
+
+    @Test func devicesReplyCarriesPaperAndSupplies() async throws {
+        let kiosk = try await RunningKiosk.start()
+        let socket = kiosk.socket
+        let (reply, json) = try await onOwnThread {
+            let client = try ControlClient(path: socket)
+            guard try client.request(ControlRequest(command: "sim", action: "printer", printer: "paper-low", role: .receiptPrinter)).ok else {
+                throw CancellationError()
+            }
+            let reply = try client.request(ControlRequest(command: "devices"))
+            return (reply, String(decoding: try JSONEncoder().encode(reply), as: UTF8.self))
+        }
+        let devices = try #require(reply.devices)
+        let receipt = try #require(devices.first { $0.id == "receipt-printer" }?.details)
+        #expect(receipt.media == DeviceDetails.Media(ready: ["iso_a4_210x297mm"], state: .low))
+        #expect(receipt.stateReasons == ["media-low-warning"])
+        #expect(receipt.supplies.map(\.name) == ["Black Toner"])
+        #expect(receipt.supplies.first?.level != nil)
+        let certificate = try #require(devices.first { $0.id == "a4-printer" }?.details)
+        #expect(certificate.media?.state == .ready && certificate.stateReasons.isEmpty)
+        // Devices without paper or supplies carry none; the older fields are all still there.
+        #expect(devices.filter { $0.category != .printer }.allSatisfy { $0.details == nil })
+        for key in ["\"details\"", "\"stateReasons\"", "\"supplies\"", "\"health\"", "\"counters\""] {
+            #expect(json.contains(key), "\(key)")
+        }
         await kiosk.stop()
     }
 

@@ -16,6 +16,9 @@ public final class PrintBed: @unchecked Sendable {
     private var dbus: ChildProcess?
     private var avahi: ChildProcess?
     public private(set) var printerPort = 0
+    /// ippeveprinter attribute-file lines (`ATTR integer marker-levels 12,-3`) for a printer that
+    /// reports supplies; empty for the default printer.
+    private var printerAttributes: [String] = []
 
     public var server: CUPSServer { .tcp(host: "127.0.0.1", port: cupsPort) }
     public var socketPath: String { folder + "/cups/cupsd.sock" }
@@ -29,13 +32,17 @@ public final class PrintBed: @unchecked Sendable {
     }
 
     /// Starts cupsd; with `printer: true` also ippeveprinter and a queue `name` made for it with
-    /// `lpadmin -m everywhere`.
-    public static func start(queue name: String = "kiosk", printer: Bool = true) async throws -> PrintBed {
+    /// `lpadmin -m everywhere`. With `printerAttributes`, ippeveprinter reads them from an attribute
+    /// file (`-a`) and then has only its bare defaults besides: the lines must describe the media
+    /// and formats too (`media-supported`, `document-format-supported`, …).
+    public static func start(queue name: String = "kiosk", printer: Bool = true,
+                             printerAttributes: [String] = []) async throws -> PrintBed {
         var template = Array("/tmp/kiosk-print-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw BedError("mkdtemp failed") }
         let folder = String(cString: made)
         chmod(folder, 0o755)  // cupsd's filters run as lp
         let bed = PrintBed(folder: folder, cupsPort: try freePort())
+        bed.printerAttributes = printerAttributes
         do {
             // A port free when asked may be taken by another test's service before ours binds it:
             // then the service says so (or is not the one answering) and the bed tries another.
@@ -255,9 +262,17 @@ public final class PrintBed: @unchecked Sendable {
     /// Starts ippeveprinter on `printerPort`; false when the port was taken (it exits, or another
     /// printer answers there).
     private func startPrinterOnPort() async throws -> Bool {
+        // ippeveprinter refuses -f together with -a: the attribute file describes the printer.
+        var formats = ["-f", "application/pdf,image/pwg-raster,text/plain"]
+        if !printerAttributes.isEmpty {
+            let file = folder + "/printer-attributes.conf"
+            try (printerAttributes.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            formats = ["-a", file]
+        }
         let printer = try ChildProcess("ippeveprinter", [
             "-p", String(printerPort), "-d", printerSpool, "-k",
-            "-f", "application/pdf,image/pwg-raster,text/plain", "-c", try executable("true"),
+        ] + formats + [
+            "-c", try executable("true"),
             "Kiosk Test \(cupsPort)",
         ], environment: ["DBUS_SYSTEM_BUS_ADDRESS": busAddress], log: folder + "/ippeveprinter.out")
         self.printer = printer

@@ -163,8 +163,17 @@ public actor DeviceManager {
 
     // MARK: Looking
 
-    /// Every configured device, in configuration order.
-    public func snapshot() -> [DeviceSnapshot] { registry.snapshots() }
+    /// Every configured device, in configuration order, with the details each driver last saw
+    /// (asked outside the registry's lock; a driver's answer never waits for its device).
+    public func snapshot() -> [DeviceSnapshot] {
+        var snapshots = registry.snapshots()
+        for index in snapshots.indices where index < managed.count {
+            // A misconfigured device was never started: whatever its driver holds is not its state.
+            if case .misconfigured = registry.phase(index) { continue }
+            snapshots[index].details = managed[index].device.currentDetails()
+        }
+        return snapshots
+    }
 
     /// The best health among the devices with `role` (a usable one if any is), or nil when no
     /// device has that role. A flow asks this to decide whether it can be offered.

@@ -32,9 +32,12 @@ public struct DeviceSnapshot: Sendable, Codable, Equatable {
     /// When the health last changed; nil before the first report.
     public var healthSince: Date?
     public var counters: DeviceCounters
+    /// Media, supplies and every condition the device reports; nil when it has none to tell
+    /// (absent in the JSON then, as before these were added).
+    public var details: DeviceDetails?
 
     public init(id: String, role: DeviceRole, category: DeviceCategory, driver: String, model: String,
-                health: DeviceHealth, healthSince: Date?, counters: DeviceCounters) {
+                health: DeviceHealth, healthSince: Date?, counters: DeviceCounters, details: DeviceDetails? = nil) {
         self.id = id
         self.role = role
         self.category = category
@@ -43,5 +46,6 @@ public struct DeviceSnapshot: Sendable, Codable, Equatable {
         self.health = health
         self.healthSince = healthSince
         self.counters = counters
+        self.details = details
     }
 }

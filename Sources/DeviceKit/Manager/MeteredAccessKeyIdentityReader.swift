@@ -35,4 +35,5 @@ final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader {
     func currentHealth() async -> DeviceHealth { await base.currentHealth() }
     func selfTest() async -> DeviceHealth { await base.selfTest() }
     func reset() async throws { try await base.reset() }
+    func currentDetails() -> DeviceDetails? { base.currentDetails() }
 }

@@ -36,6 +36,7 @@ final class MeteredPrinter: Printer {
     func currentHealth() async -> DeviceHealth { await base.currentHealth() }
     func selfTest() async -> DeviceHealth { await base.selfTest() }
     func reset() async throws { try await base.reset() }
+    func currentDetails() -> DeviceDetails? { base.currentDetails() }
 }
 
 /// The document scanner a flow gets from ``DeviceManager/documentScanner(for:)``, counting pages.
@@ -72,6 +73,7 @@ final class MeteredDocumentScanner: DocumentScanner {
     func currentHealth() async -> DeviceHealth { await base.currentHealth() }
     func selfTest() async -> DeviceHealth { await base.selfTest() }
     func reset() async throws { try await base.reset() }
+    func currentDetails() -> DeviceDetails? { base.currentDetails() }
 }
 
 func managedByDeviceManager(_ id: String) -> DeviceError {

@@ -13,6 +13,10 @@ import Synchronization
 /// | ``Fault/jam`` | user-error `media-jam` | `media-jam` | maintenance |
 /// | ``Fault/offline`` | offline `offline` | `offline` | reset |
 /// | ``Fault/paperLow`` | online `media-low` (still prints) | none | replenish |
+///
+/// Its details (``currentDetails()``) show the paper (``media``: ready, low or empty with the
+/// faults above), a black toner at ``tonerLevel`` percent, and the fault as the IPP
+/// `printer-state-reasons` keyword a CUPS queue would report.
 public final class SimulatedPrinter: Printer {
     public enum Fault: String, Sendable, Codable, CaseIterable {
         case paperOut = "paper-out"
@@ -39,7 +43,20 @@ public final class SimulatedPrinter: Printer {
             case .paperLow: nil
             }
         }
+
+        /// The `printer-state-reasons` keyword a CUPS queue reports for it.
+        public var stateReason: String {
+            switch self {
+            case .paperOut: "media-empty-error"
+            case .jam: "media-jam-error"
+            case .offline: "offline-report"
+            case .paperLow: "media-low-warning"
+            }
+        }
     }
+
+    /// The toner's low mark, in percent, as printers commonly set it.
+    public static let tonerLowMark = 10
 
     /// A job that came out of the printer, without its document.
     public struct CompletedJob: Sendable, Equatable {
@@ -60,6 +77,8 @@ public final class SimulatedPrinter: Printer {
     public var driver: String { "sim" }
     /// How long one job takes to print.
     public let jobTime: Duration
+    /// The paper loaded, as a PWG media name.
+    public let media: String
 
     private struct State: SimulatedState {
         var link: SimulatedLink
@@ -69,6 +88,7 @@ public final class SimulatedPrinter: Printer {
         /// When the job printing last will be done; a new job starts then.
         var idleAt = DispatchTime.now()
         var completed: [CompletedJob] = []
+        var tonerLevel: Int
 
         var health: DeviceHealth {
             if let fault, fault != .paperLow { return fault.health }
@@ -86,11 +106,13 @@ public final class SimulatedPrinter: Printer {
     private let state: Mutex<State>
     private let timing: SimulatedTiming
 
-    public init(id: String, model: String = "sim-printer", jobTime: Duration = .milliseconds(1500)) {
+    public init(id: String, model: String = "sim-printer", jobTime: Duration = .milliseconds(1500),
+                media: String = "iso_a4_210x297mm", tonerLevel: Int = 80) {
         self.id = id
         self.model = model
         self.jobTime = jobTime
-        state = Mutex(State(link: SimulatedLink(name: "simulated printer \(id)")))
+        self.media = media
+        state = Mutex(State(link: SimulatedLink(name: "simulated printer \(id)"), tonerLevel: min(100, max(0, tonerLevel))))
         timing = SimulatedTiming(label: id)
     }
 
@@ -119,6 +141,15 @@ public final class SimulatedPrinter: Printer {
             state.report()
         }
     }
+
+    /// Sets the toner's level in percent (0 to 100), as a technician's refill or a long day does.
+    /// The simulated toner does not run down by itself, and an empty one still prints.
+    public func setTonerLevel(_ level: Int) {
+        state.withLock { $0.tonerLevel = min(100, max(0, level)) }
+    }
+
+    /// The toner's level in percent.
+    public var tonerLevel: Int { state.withLock { $0.tonerLevel } }
 
     /// The current fault, if any.
     public var fault: Fault? { state.withLock { $0.fault } }
@@ -190,6 +221,27 @@ public final class SimulatedPrinter: Printer {
     public func hang() { state.withLock { $0.link.hung = true } }
 
     public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
+
+    /// The paper, the toner and the fault, whether started or not (a stopped printer still has paper).
+    public func currentDetails() -> DeviceDetails? {
+        let (fault, toner) = state.withLock { ($0.fault, $0.tonerLevel) }
+        let paper: DeviceDetails.Media.State = switch fault {
+        case .paperOut: .empty
+        case .paperLow: .low
+        default: .ready
+        }
+        var reasons = fault.map { [$0.stateReason] } ?? []
+        if toner == 0 {
+            reasons.append("toner-empty-warning")
+        } else if toner <= Self.tonerLowMark {
+            reasons.append("toner-low-warning")
+        }
+        return DeviceDetails(
+            stateReasons: reasons,
+            media: DeviceDetails.Media(ready: fault == .paperOut ? [] : [media], state: paper),
+            supplies: [DeviceDetails.Supply(name: "Black Toner", type: "toner", level: toner,
+                                            low: toner <= Self.tonerLowMark, empty: toner == 0)])
+    }
 
     /// A reset does not refill paper or clear a jam; it only reconnects, which fails while offline.
     public func reset() async throws {

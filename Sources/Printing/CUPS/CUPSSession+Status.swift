@@ -6,7 +6,7 @@ extension CUPSSession {
     func printerStatus() throws(DeviceError) -> PrinterStatus {
         let request = newRequest(IPP_OP_GET_PRINTER_ATTRIBUTES, attributes: [
             "printer-state", "printer-state-reasons", "printer-is-accepting-jobs", "printer-state-message",
-            "media-ready", "marker-names", "marker-levels", "device-uri",
+            "media-ready", "marker-names", "marker-levels", "marker-types", "marker-low-levels", "device-uri",
         ])
         let (status, response) = try send(request, resource: "/")
         defer { ippDelete(response) }
@@ -24,8 +24,17 @@ extension CUPSSession {
             acceptingJobs: IPPRead.boolean(response, "printer-is-accepting-jobs") ?? false,
             message: IPPRead.strings(response, "printer-state-message").first ?? "",
             mediaReady: IPPRead.strings(response, "media-ready"),
-            supplies: zip(names, levels).map { PrinterStatus.Supply(name: $0, level: Int($1)) },
+            supplies: Self.supplies(names: names, levels: levels, types: IPPRead.strings(response, "marker-types"),
+                                    lowLevels: IPPRead.integers(response, "marker-low-levels")),
             deviceReachable: deviceURI.flatMap(Self.probe(deviceURI:)))
+    }
+
+    /// The markers, matched by position; a type or low mark the printer leaves out is nil.
+    static func supplies(names: [String], levels: [Int32], types: [String], lowLevels: [Int32]) -> [PrinterStatus.Supply] {
+        zip(names, levels).enumerated().map { index, marker in
+            PrinterStatus.Supply(name: marker.0, level: Int(marker.1), type: index < types.count ? types[index] : nil,
+                                 lowLevel: index < lowLevels.count ? Int(lowLevels[index]) : nil)
+        }
     }
 
     /// Whether an IPP printer behind the queue accepts a connection; nil for other devices.

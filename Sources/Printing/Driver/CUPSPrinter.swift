@@ -87,6 +87,10 @@ public final class CUPSPrinter: Printer {
     /// The queue's state as last seen by the watcher: reasons, media and supplies for operators.
     public func lastStatus() -> PrinterStatus? { state.withLock { $0.status } }
 
+    /// Every reason, the media loaded and every supply with its level, as the watcher last saw the
+    /// queue; nil before the first look.
+    public func currentDetails() -> DeviceDetails? { lastStatus()?.details }
+
     public func selfTest() async -> DeviceHealth {
         let session = watchSession
         let result = await watchThread.run { Result { () throws(DeviceError) in try session.session.printerStatus() } }

@@ -8,11 +8,21 @@ public struct PrinterStatus: Sendable, Equatable {
     }
 
     /// A supply as the printer reports it (`marker-names`, `marker-levels`; PWG 5100.13): a level
-    /// from 0 to 100, or -1 unknown, -2 unknown but not empty, -3 some remaining (RFC 3805).
+    /// from 0 to 100, or -1 unavailable, -2 unknown, -3 unknown but some remaining (RFC 3805
+    /// prtMarkerSuppliesLevel, as CUPS passes it on).
     public struct Supply: Sendable, Equatable {
         public var name: String
         public var level: Int
-        public init(name: String, level: Int) { self.name = name; self.level = level }
+        /// `marker-types`, e.g. `toner`, `waste-toner`, `opc`.
+        public var type: String?
+        /// `marker-low-levels`: at or below it the printer calls the supply low.
+        public var lowLevel: Int?
+        public init(name: String, level: Int, type: String? = nil, lowLevel: Int? = nil) {
+            self.name = name
+            self.level = level
+            self.type = type
+            self.lowLevel = lowLevel
+        }
     }
 
     public var state: State
