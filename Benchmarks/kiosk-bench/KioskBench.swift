@@ -102,13 +102,13 @@ struct KioskBench: ParsableCommand {
     var printJobs = 30
 
     @Option(help: "Remote window: keypad keys per measurement.")
-    var remoteKeys = 1000
+    var remoteKeys = 4000
 
     @Option(help: "Remote window: observers attached for the overhead measurement.")
     var observers = 50
 
     @Option(help: "Remote window: blocks in which keys with no operator and with the observers alternate.")
-    var remoteBlocks = 5
+    var remoteBlocks = 10
 
     func run() throws {
         if only == nil || only == .terminal { try runTerminal() }

@@ -412,7 +412,7 @@ public final class RemoteWindowHub: Sendable {
     /// written first, without 50 operators' sockets competing for the kiosk's cores, and changes
     /// that come faster than this (a scan filling a field, fast typing) go as one frame. Below what
     /// an operator watching over a network can notice.
-    static let framePacing = Duration.milliseconds(5)
+    static let framePacing = Duration.milliseconds(2)
 
     /// Feeds the kiosk's screens to the hub while the server runs; a new visit ends any takeover.
     func followScreen() async {
