@@ -1,12 +1,14 @@
 extension DeviceDetails {
     /// One line for a hall operator, e.g. `paper: A4 ready · Black Toner 12 % (low) · Drum: level
     /// unavailable · reasons: toner-low-warning`; `-` when there is nothing to tell.
+    /// Names and reasons come from the device (a network printer's `marker-names`), so control
+    /// characters are dropped: they cannot reach the operator's terminal as commands.
     public var summary: String {
         var parts: [String] = []
         if let media { parts.append(Self.describe(media)) }
         parts += supplies.map(Self.describe)
         if !stateReasons.isEmpty { parts.append("reasons: " + stateReasons.joined(separator: ", ")) }
-        return parts.isEmpty ? "-" : parts.joined(separator: " · ")
+        return parts.isEmpty ? "-" : Masking.printable(parts.joined(separator: " · "))
     }
 
     static func describe(_ media: Media) -> String {

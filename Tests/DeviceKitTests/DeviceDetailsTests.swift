@@ -31,6 +31,15 @@ struct DeviceDetailsTests {
         #expect(!Self.printerDetails.summary.contains("-1") && !Self.printerDetails.summary.contains("-3"))
     }
 
+    @Test("names and reasons a printer sends cannot carry terminal commands to the operator's screen")
+    func summaryDropsControlCharacters() {
+        let hostile = DeviceDetails(stateReasons: ["media-low\u{1B}[2J-warning"],
+                                    supplies: [DeviceDetails.Supply(name: "Toner\u{1B}]0;owned\u{07}\u{9B}31m", level: 50)])
+        let line = hostile.summary
+        #expect(!line.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+        #expect(line == "Toner]0;owned31m 50 % · reasons: media-low[2J-warning")
+    }
+
     @Test("PWG media names read as people say them; other names as given")
     func mediaNames() {
         #expect(DeviceDetails.mediaName("iso_a4_210x297mm") == "A4")
