@@ -430,8 +430,19 @@ public final class RemoteWindowHub: Sendable {
                 return state.visit.map { $0 != update.visit } ?? false
             }
             if visitEnded { handle(.visitEnded) }
+            // With nobody attached nothing is rendered; an operator who attaches gets the newest
+            // screen then (``refreshScreen()``).
+            guard state.withLock({ !$0.hub.attached.isEmpty }) else { continue }
             handle(.screen(update.mirrorScreen(renderer: runtime.renderer)))
         }
+    }
+
+    /// Brings the hub's screen up to date before an operator's first frame, since screens are not
+    /// rendered for operators while none is attached.
+    func refreshScreen() {
+        guard let update = runtime.mirror.latest,
+              state.withLock({ $0.hub.screen?.plain != update.plain }) else { return }
+        handle(.screen(update.mirrorScreen(renderer: runtime.renderer)))
     }
 
     /// One operator's connection: reads its frames into the hub and writes what the hub sends it.
@@ -439,6 +450,7 @@ public final class RemoteWindowHub: Sendable {
         let (id, outgoing) = connect()
         let closing = ClosingFlag()
         logger.notice("remote window attached", metadata: ["connection": "\(id)", "operator": "\(person.name)", "role": "\(person.role.rawValue)"])
+        refreshScreen()
         handle(.authenticated(id, person))
         do {
             try await channel.executeThenClose { inbound, outbound in

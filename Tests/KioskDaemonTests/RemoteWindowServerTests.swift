@@ -4,6 +4,7 @@ import KioskDaemon
 import Logging
 import RemoteWindow
 import Testing
+import TerminalUI
 import YAMLData
 #if canImport(Glibc)
 import Glibc
@@ -82,6 +83,30 @@ import Glibc
             let client = try await onOwnThread { try WebSocketClient.connect(port: port, token: Self.observer.token) }
             defer { client.close() }
             #expect(try await remote.controlStatus() != nil)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func anOperatorWhoAttachesLaterSeesTheScreenAsItIsNow() async throws {
+        try await Remote.with { remote in
+            let runtime = remote.kiosk.app.runtime
+            let home = try #require(runtime.screen.currentFrame).buffer
+            // The screen changes while nobody is attached, so nothing is rendered for operators.
+            runtime.send(.key(.text("1")))
+            for _ in 0..<200 where await runtime.status().flow == "home" { try await Task.sleep(for: .milliseconds(20)) }
+            try await Task.sleep(for: .milliseconds(100))
+            let now = try #require(runtime.screen.currentFrame).buffer
+            #expect(now != home)
+
+            let port = remote.port
+            let observer = try await onOwnThread { try WebSocketClient.connect(port: port, token: Self.observer.token) }
+            defer { observer.close() }
+            let first = try #require(try await onOwnThread { try observer.readMessage() }.json)
+            #expect(first.name == "Remote.Frame" && first.payload["full"] as? Bool == true)
+            let data = try #require((first.payload["data"] as? String).flatMap { Data(base64Encoded: $0) })
+            var decoder = FrameDecoder(columns: now.columns, rows: now.rows)
+            decoder.apply(Array(data))
+            // No personal data is on this screen, so the masked copy reads as the citizen's.
+            #expect(decoder.buffer.plainText == now.plainText)
         }
     }
 
