@@ -437,8 +437,8 @@ public final class RemoteWindowHub: Sendable {
         }
     }
 
-    /// Brings the hub's screen up to date before an operator's first frame, since screens are not
-    /// rendered for operators while none is attached.
+    /// Brings the hub's screen up to date around an operator's attaching, since screens are not
+    /// rendered for operators while none is attached; nothing is sent when it already is.
     func refreshScreen() {
         guard let update = runtime.mirror.latest,
               state.withLock({ $0.hub.screen?.plain != update.plain }) else { return }
@@ -452,6 +452,8 @@ public final class RemoteWindowHub: Sendable {
         logger.notice("remote window attached", metadata: ["connection": "\(id)", "operator": "\(person.name)", "role": "\(person.role.rawValue)"])
         refreshScreen()
         handle(.authenticated(id, person))
+        // A change made while this operator was not yet attached was skipped above: catch it up.
+        refreshScreen()
         do {
             try await channel.executeThenClose { inbound, outbound in
                 try await withThrowingTaskGroup(of: Void.self) { group in
