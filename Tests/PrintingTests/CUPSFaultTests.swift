@@ -186,15 +186,27 @@ struct CUPSFaultTests {
 /// `kioskfault` backend on a cupsd of its own.
 @Suite("printer faults reported through CUPS backends")
 struct BackendFaultTests {
+    /// A cupsd of its own with a raw queue whose `kioskfault` backend reports `reason`, and a
+    /// started printer on it that looks at the queue every 200 ms.
+    static func startFaultyQueue(_ queue: String, reporting reason: String) async throws -> (PrintBed, CUPSPrinter, EventRecorder) {
+        let bed = try await PrintBed.start(printer: false)
+        do {
+            try await bed.addQueue(queue, deviceURI: "kioskfault:/\(reason)", model: "raw")
+            let printer = CUPSPrinter(id: queue, settings: CUPSPrinterSettings(queue: queue, server: bed.server, jobTimeout: .seconds(20)),
+                                      watchInterval: .milliseconds(200))
+            let recorder = EventRecorder()
+            try await printer.start(sink: recorder.sink(id: queue))
+            return (bed, printer, recorder)
+        } catch {
+            bed.stop()
+            throw error
+        }
+    }
+
     @Test("paper out stops the queue: the job is cancelled with media-empty and the health says replenish")
     func mediaEmpty() async throws {
-        let bed = try await PrintBed.start(printer: false)
+        let (bed, printer, recorder) = try await Self.startFaultyQueue("faulty", reporting: "media-empty-error")
         defer { bed.stop() }
-        try await bed.addQueue("faulty", deviceURI: "kioskfault:/media-empty-error", model: "raw")
-        let printer = CUPSPrinter(id: "faulty", settings: CUPSPrinterSettings(queue: "faulty", server: bed.server, jobTimeout: .seconds(20)),
-                                  watchInterval: .milliseconds(200))
-        let recorder = EventRecorder()
-        try await printer.start(sink: recorder.sink(id: "faulty"))
         let error = CUPSFaultTests.failure(await printer.print(try CUPSFaultTests.receiptJob(printer)))
         #expect(error?.code == "media-empty", "\(String(describing: error)) \(bed.cupsLog.suffix(4000))")
         #expect(error?.action == .replenish)
@@ -211,13 +223,8 @@ struct BackendFaultTests {
 
     @Test("low paper is a warning: the job completes and the health says replenish")
     func mediaLow() async throws {
-        let bed = try await PrintBed.start(printer: false)
+        let (bed, printer, recorder) = try await Self.startFaultyQueue("low", reporting: "media-low-warning")
         defer { bed.stop() }
-        try await bed.addQueue("low", deviceURI: "kioskfault:/media-low-warning", model: "raw")
-        let printer = CUPSPrinter(id: "low", settings: CUPSPrinterSettings(queue: "low", server: bed.server, jobTimeout: .seconds(20)),
-                                  watchInterval: .milliseconds(200))
-        let recorder = EventRecorder()
-        try await printer.start(sink: recorder.sink(id: "low"))
         let outcome = await printer.print(try CUPSFaultTests.receiptJob(printer))
         #expect(outcome == .completed, "\(bed.cupsLog.suffix(4000))")
         let health = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == "media-low" }

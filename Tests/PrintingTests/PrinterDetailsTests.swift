@@ -94,13 +94,8 @@ struct PrinterDetailsTests {
 
     @Test("a reason a printer reports through its backend shows in the details, with the paper's state")
     func reasonFromBackend() async throws {
-        let bed = try await PrintBed.start(printer: false)
+        let (bed, printer, recorder) = try await BackendFaultTests.startFaultyQueue("low", reporting: "media-low-warning")
         defer { bed.stop() }
-        try await bed.addQueue("low", deviceURI: "kioskfault:/media-low-warning", model: "raw")
-        let printer = CUPSPrinter(id: "low", settings: CUPSPrinterSettings(queue: "low", server: bed.server, jobTimeout: .seconds(20)),
-                                  watchInterval: .milliseconds(200))
-        let recorder = EventRecorder()
-        try await printer.start(sink: recorder.sink(id: "low"))
         #expect(printer.currentDetails()?.stateReasons.contains("media-low-warning") == false)
         #expect(await printer.print(try printer.receiptJob(ReceiptRenderingTests.receipt())) == .completed, "\(bed.cupsLog.suffix(4000))")
         _ = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == "media-low" }
