@@ -16,6 +16,27 @@ public struct DeviceConnection: Sendable, Equatable {
         }
         return value
     }
+
+    /// The setting as an absolute path (a device node, a library), or a configuration error.
+    public func requiredAbsolutePath(_ key: String, device id: String) throws(DeviceError) -> String {
+        let path = try required(key, device: id)
+        try Self.checkAbsolute(path, key: key, device: id)
+        return path
+    }
+
+    /// The setting if present and not empty, checked to be an absolute path.
+    public func optionalAbsolutePath(_ key: String, device id: String) throws(DeviceError) -> String? {
+        guard let path = settings[key], !path.isEmpty else { return nil }
+        try Self.checkAbsolute(path, key: key, device: id)
+        return path
+    }
+
+    private static func checkAbsolute(_ path: String, key: String, device id: String) throws(DeviceError) {
+        guard path.hasPrefix("/") else {
+            throw DeviceError(code: "bad-connection", action: .configuration,
+                              detail: "device \(id): connection.\(key) must be an absolute path")
+        }
+    }
 }
 
 /// Builds the devices of one driver family. Each driver module offers one; the daemon picks the

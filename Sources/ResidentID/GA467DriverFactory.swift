@@ -14,21 +14,13 @@ public struct GA467DriverFactory: DeviceDriverFactory {
             throw DeviceError(code: "driver-category-mismatch", action: .configuration,
                               detail: "model \(entry.model) is a \(entry.category.rawValue); the ga467 driver runs identity readers")
         }
-        let path = try connection.required("path", device: id)
-        guard path.hasPrefix("/") else {
-            throw DeviceError(code: "bad-connection", action: .configuration,
-                              detail: "device \(id): connection.path must be an absolute path")
-        }
+        let path = try connection.requiredAbsolutePath("path", device: id)
         let baud = entry.serial?.baud ?? 115_200
         guard SerialPort.isSupported(baud: baud) else {
             throw DeviceError(code: "bad-catalog-entry", action: .configuration,
                               detail: "model \(entry.model): serial.baud \(baud) is not a rate termios sets")
         }
-        let decoder = connection["wlt-decoder"].flatMap { $0.isEmpty ? nil : $0 }
-        if let decoder, !decoder.hasPrefix("/") {
-            throw DeviceError(code: "bad-connection", action: .configuration,
-                              detail: "device \(id): connection.wlt-decoder must be an absolute path")
-        }
+        let decoder = try connection.optionalAbsolutePath("wlt-decoder", device: id)
         return GA467Reader(id: id, model: entry.model,
                            settings: GA467Reader.Settings(path: path, baud: baud, wltDecoderPath: decoder))
     }

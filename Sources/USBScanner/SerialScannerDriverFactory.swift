@@ -14,11 +14,7 @@ public struct SerialScannerDriverFactory: DeviceDriverFactory {
             throw DeviceError(code: "driver-category-mismatch", action: .configuration,
                               detail: "model \(entry.model) is a \(entry.category.rawValue); the serial driver runs code scanners")
         }
-        let path = try connection.required("path", device: id)
-        guard path.hasPrefix("/") else {
-            throw DeviceError(code: "bad-connection", action: .configuration,
-                              detail: "device \(id): connection.path must be an absolute path")
-        }
+        let path = try connection.requiredAbsolutePath("path", device: id)
         var terminator = SerialCodeFramer.Terminator.cr
         if let setting = connection["terminator"], !setting.isEmpty {
             guard let parsed = SerialCodeFramer.Terminator(setting: setting) else {
