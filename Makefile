@@ -116,7 +116,7 @@ demo:
 
 # The end-to-end tests run the debug binaries from .build/debug under tmux.
 test: deps swift-available
-	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error $(SWIFT_BUILD_FLAGS)
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS) $(SWIFT_TEST_FLAGS)
 
 # Measures the build that ships (static Swift runtime, as `make install` and `make deb` build it).

@@ -3,6 +3,12 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
+// The product is in Sources/: the modules kioskd and kioskctl are made of, listed so that each
+// depends only on modules above it (docs/ARCHITECTURE.md, "Modules"). What develops, tests and
+// demonstrates the kiosk without ever shipping in kioskd (emulators, the platform stand-in, the USB
+// replay tool, fuzz support, the printing test bed) is in Tools/. `make test` builds with
+// `--explicit-target-dependency-import-check error`, so an import a target does not declare here
+// fails the build.
 let package = Package(
     name: "Kiosk",
     platforms: [.macOS(.v15)],
@@ -27,8 +33,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
-        // C libraries for the drivers. Each is only a module map; the drivers that import them land
-        // with their own issues, so the package shape does not change then.
+        // C libraries for the drivers. Each is only a module map.
         // pcsclite is a C target (forwarding headers, see its include/) rather than a system library: its
         // pkg-config file brings -pthread, which SwiftPM refuses with a warning.
         .target(name: "CPCSCLite", linkerSettings: [.linkedLibrary("pcsclite")]),
@@ -40,8 +45,6 @@ let package = Package(
         // DES-EDE for ICAO 9303 BAC and secure messaging; swift-crypto has no DES.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
-        // libumockdev's testbed API, for usb-scanner-replay only (the USB scanner tests); never in kioskd.
-        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
 
         .target(name: "YAMLData", dependencies: [
             .product(name: "Yams", package: "Yams"),
@@ -52,25 +55,11 @@ let package = Package(
         ], swiftSettings: strict),
         // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
         .target(name: "SmartCard", dependencies: ["DeviceKit", "CPCSCLite", "CLibCrypto"], swiftSettings: strict),
-        // The project's card emulator (a test passport for pcscd's vpcd driver), for tests and benchmarks.
-        .target(name: "CardEmulator", dependencies: ["SmartCard", "DeviceKit"], swiftSettings: strict),
-        .executableTarget(name: "kiosk-card-emulator", dependencies: ["CardEmulator"], swiftSettings: strict),
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
-        // The project's own GA 467 reader on a pseudo-terminal, for tests, the benchmark and installers.
-        .target(name: "GA467Emulator", dependencies: ["ResidentID", "DeviceKit"], swiftSettings: strict),
-        .executableTarget(name: "kiosk-ga467-emulator", dependencies: ["GA467Emulator", "ResidentID", "DeviceKit"],
-                          swiftSettings: strict),
-        .executableTarget(name: "fuzz-ga467-frame", dependencies: ["FuzzSupport", "ResidentID"], path: "Fuzz/ga467-frame",
-                          exclude: ["seeds"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict,
                 linkerSettings: [.linkedLibrary("fontconfig")]),
         .target(name: "USBScanner", dependencies: [
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: strict),
-        // Runs the usb-hid driver against a umockdev testbed for USBScannerTests (it needs
-        // libumockdev's preload library, hence a program of its own).
-        .executableTarget(name: "usb-scanner-replay", dependencies: [
-            "USBScanner", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
@@ -81,37 +70,32 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
-        // The platform's stand-in for development, tests, the demo and the benchmarks: a real
-        // HTTP server with its own SQLite store. Never linked into kioskd.
-        .target(name: "PlatformStandIn", dependencies: [
-            "Outbox", "YAMLData",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
-            // Incremental SHA-256 of streamed attachments; `Service` for the server.
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], swiftSettings: strict),
-        .executableTarget(name: "kiosk-platform", dependencies: [
-            "PlatformStandIn",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        // What a screen shows, not how it is drawn: shared by the flows that make screens, the
+        // renderer that draws them and the remote window that masks them.
+        .target(name: "ScreenModel", swiftSettings: strict),
+        .target(name: "TerminalUI", dependencies: ["ScreenModel"], swiftSettings: strict),
+        .target(name: "Flows", dependencies: [
+            "ScreenModel", "DeviceKit", "YAMLData",
         ], swiftSettings: strict),
         // The remote window's protocol, operators and consent rules; the server that carries them
         // is wired in KioskDaemon. Knows nothing of devices' drivers or the daemon.
         .target(name: "RemoteWindow", dependencies: [
-            "DeviceKit", "YAMLData", "TerminalUI",
+            "ScreenModel", "DeviceKit", "YAMLData", "TerminalUI",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
-        .target(name: "Flows", dependencies: [
-            "DeviceKit", "YAMLData",
+        // The control socket's protocol and client, the status types, and the remote window's client
+        // side: what kioskctl and a hall program need to speak to a kiosk, with no driver in it.
+        .target(name: "KioskControl", dependencies: [
+            "ScreenModel", "DeviceKit", "Outbox", "RemoteWindow", "TerminalUI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: strict),
-        .target(name: "TerminalUI", dependencies: ["Flows"], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
-            "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow", "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan",
+            "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
+            "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -123,16 +107,18 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon", "RemoteWindow", "DeviceKit", "Flows", "TerminalUI", "USBScanner", "DocumentScan", "SmartCard",
-            "ResidentID",
+            "KioskDaemon", "KioskControl", "RemoteWindow", "DeviceKit", "Flows", "TerminalUI", "USBScanner", "DocumentScan",
+            "SmartCard", "ResidentID",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        // The operator's CLI: the control protocol and the remote window's client side, no driver
+        // (Tests/EndToEndTests/KioskctlLinkTests checks the binary).
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskDaemon", "Outbox", "RemoteWindow", "TerminalUI", "Flows",
+            "KioskControl", "DeviceKit", "Outbox", "RemoteWindow", "TerminalUI", "ScreenModel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskDaemon", "TerminalUI", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
+            "KioskDaemon", "KioskControl", "TerminalUI", "ScreenModel", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
             // The drivers' benchmarks: an ICAO read against the card emulator, a GA 467 read against its emulator.
             "SmartCard", "CardEmulator", "ResidentID", "GA467Emulator",
             // Printing: submitting a PDF side by side with lp, rendering a receipt, on the tests' private cupsd.
@@ -140,7 +126,49 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
-        .target(name: "FuzzSupport", swiftSettings: strict),
+        // Tools/ (see Tools/README.md): never linked into kioskd or kioskctl.
+        // The project's card emulator (a test passport for pcscd's vpcd driver), for tests and benchmarks.
+        .target(name: "CardEmulator", dependencies: ["SmartCard", "DeviceKit"], path: "Tools/CardEmulator",
+                swiftSettings: strict),
+        .executableTarget(name: "kiosk-card-emulator", dependencies: ["CardEmulator"], path: "Tools/kiosk-card-emulator",
+                          swiftSettings: strict),
+        // The project's own GA 467 reader on a pseudo-terminal, for tests, the benchmark and installers.
+        .target(name: "GA467Emulator", dependencies: ["ResidentID", "DeviceKit"], path: "Tools/GA467Emulator",
+                swiftSettings: strict),
+        .executableTarget(name: "kiosk-ga467-emulator", dependencies: ["GA467Emulator", "ResidentID", "DeviceKit"],
+                          path: "Tools/kiosk-ga467-emulator", swiftSettings: strict),
+        // libumockdev's testbed API, for usb-scanner-replay only.
+        .systemLibrary(name: "CUMockdev", path: "Tools/CUMockdev", pkgConfig: "umockdev-1.0",
+                       providers: [.apt(["libumockdev-dev"])]),
+        // Runs the usb-hid driver against a umockdev testbed for USBScannerTests (it needs
+        // libumockdev's preload library, hence a program of its own).
+        .executableTarget(name: "usb-scanner-replay", dependencies: [
+            "USBScanner", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
+        ], path: "Tools/usb-scanner-replay", swiftSettings: strict),
+        // The platform's stand-in for development, tests, the demo and the benchmarks: a real
+        // HTTP server with its own SQLite store.
+        .target(name: "PlatformStandIn", dependencies: [
+            "Outbox", "YAMLData",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            // Incremental SHA-256 of streamed attachments; `Service` for the server.
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Tools/PlatformStandIn", swiftSettings: strict),
+        .executableTarget(name: "kiosk-platform", dependencies: [
+            "PlatformStandIn",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ], path: "Tools/kiosk-platform", swiftSettings: strict),
+        // The private cupsd + ippeveprinter (and the D-Bus and Avahi it needs) that the printing tests,
+        // the end-to-end tests and the benchmark run against.
+        .target(name: "PrintingTestBed", dependencies: ["Printing"], path: "Tools/PrintingTestBed", swiftSettings: strict),
+        .target(name: "FuzzSupport", path: "Tools/FuzzSupport", swiftSettings: strict),
+
         // libFuzzer targets (scripts/fuzz.sh NAME): each depends only on the module it fuzzes; without
         // -DFUZZING they replay the files they are given.
         .executableTarget(name: "fuzz-hid-report", dependencies: ["FuzzSupport", "USBScanner"], path: "Fuzz/hid-report",
@@ -149,6 +177,8 @@ let package = Package(
                           exclude: ["seeds"], swiftSettings: strict),
         .executableTarget(name: "fuzz-ber-tlv", dependencies: ["FuzzSupport", "SmartCard"], path: "Fuzz/ber-tlv", exclude: ["seeds"], swiftSettings: strict),
         .executableTarget(name: "fuzz-mrz", dependencies: ["FuzzSupport", "DeviceKit"], path: "Fuzz/mrz", exclude: ["seeds"], swiftSettings: strict),
+        .executableTarget(name: "fuzz-ga467-frame", dependencies: ["FuzzSupport", "ResidentID"], path: "Fuzz/ga467-frame",
+                          exclude: ["seeds"], swiftSettings: strict),
 
         .testTarget(name: "YAMLDataTests", dependencies: ["YAMLData"], swiftSettings: strict),
         .testTarget(name: "DeviceKitTests", dependencies: [
@@ -156,9 +186,6 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit", "CardEmulator"], swiftSettings: strict),
         .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
-        // The private cupsd + ippeveprinter (and the D-Bus and Avahi it needs) that printing tests run
-        // against, shared by PrintingTests and the end-to-end tests.
-        .target(name: "PrintingTestBed", dependencies: ["Printing"], path: "Tests/PrintingTestBed", swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit", "PrintingTestBed"], swiftSettings: strict),
         .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
@@ -176,14 +203,15 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
-        .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "DeviceKit", "YAMLData"], swiftSettings: strict),
-        .testTarget(name: "FlowsTests", dependencies: ["Flows", "DeviceKit", "YAMLData"], swiftSettings: strict),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Flows"], swiftSettings: strict),
+        .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "ScreenModel", "DeviceKit", "YAMLData"], swiftSettings: strict),
+        .testTarget(name: "FlowsTests", dependencies: ["Flows", "ScreenModel", "DeviceKit", "YAMLData"], swiftSettings: strict),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ScreenModel"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [
-            "KioskDaemon", "RemoteWindow", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",
+            "KioskDaemon", "KioskControl", "RemoteWindow", "ScreenModel", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "Outbox", "PrintingTestBed"], swiftSettings: strict),
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "KioskControl", "Outbox", "PrintingTestBed"],
+                    swiftSettings: strict),
     ]
 )

@@ -4,6 +4,7 @@
 //
 import Flows
 import KioskDaemon
+import ScreenModel
 import TerminalUI
 
 enum InProcessBench {

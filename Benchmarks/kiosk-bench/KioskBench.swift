@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskControl
 import KioskDaemon
 #if canImport(Glibc)
 import Glibc
@@ -584,7 +585,7 @@ struct Control {
 
     func status() -> KioskStatus? {
         guard let client = try? ControlClient(path: socket) else { return nil }
-        return (try? client.request(ControlRequest(command: "status")))?.status
+        return (try? client.request(ControlRequest(command: .status)))?.status
     }
 
     func waitUntilReachable() -> Bool {
@@ -617,7 +618,7 @@ struct Control {
     /// How many operators the kiosk's remote window lists as attached; nil when it does not answer.
     func remoteOperators() -> Int? {
         guard let client = try? ControlClient(path: socket) else { return nil }
-        return (try? client.request(ControlRequest(command: "remote")))?.remote?.operators.count
+        return (try? client.request(ControlRequest(command: .remote)))?.remote?.operators.count
     }
 
     func returnHome() -> Bool {

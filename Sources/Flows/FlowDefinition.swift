@@ -1,4 +1,5 @@
 import DeviceKit
+import ScreenModel
 import YAMLData
 
 /// One flow from `Kiosk/flows/*.yaml`: a graph of steps. What each kind of step does is code (the

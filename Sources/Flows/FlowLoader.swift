@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import ScreenModel
 import YAMLData
 
 extension FlowDefinition {

@@ -1,4 +1,5 @@
 import DeviceKit
+import ScreenModel
 
 /// The identify step's choices and the passport path: the citizen types the passport's details on
 /// the keypad (or scans its MRZ), the daemon reads the chip with that key (`.readDocument`) and

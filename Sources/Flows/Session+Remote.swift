@@ -1,4 +1,5 @@
 import Foundation
+import ScreenModel
 
 /// The remote window inside a visit: the consent prompt answers to 1 and 2, F12 ends a takeover at
 /// any time, F3 opens the reply box of the chat panel. These keys come first, whoever presses them,

@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import ScreenModel
 
 /// The screen each step shows: words from the locale files, data from the session, nothing drawn.
 extension Session {

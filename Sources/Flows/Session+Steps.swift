@@ -1,4 +1,5 @@
 import DeviceKit
+import ScreenModel
 
 /// What each kind of step does when entered, on a key, and on an answer from the daemon.
 extension Session {

@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import ScreenModel
 
 /// One citizen's visit as a state machine: events in, actions out (after swift-nio's protocol state
 /// machines). It holds identity data only while the visit lasts and wipes it when the visit ends,

@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import ScreenModel
 
 /// Everything that can happen to a session: input from the citizen, the passing of time, device
 /// data and health, and the answers to the actions it asked for.

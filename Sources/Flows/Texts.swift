@@ -1,4 +1,5 @@
 import Foundation
+import ScreenModel
 import YAMLData
 
 /// The words a citizen sees, in every language the kiosk speaks, loaded from `Kiosk/locales/*.yaml`.

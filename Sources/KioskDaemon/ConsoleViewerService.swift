@@ -1,4 +1,5 @@
 import Foundation
+import KioskControl
 import ServiceLifecycle
 import TerminalUI
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import KioskControl
 import Outbox
 
 /// `kioskctl printer test|reprint`: a test page, and a certificate printed again for a citizen
@@ -8,7 +9,7 @@ extension ControlServer {
     func answerPrinter(_ request: ControlRequest) async -> ControlResponse {
         let devices = runtime.devices
         switch request.command {
-        case "printer-test":
+        case .printerTest:
             let snapshots = await devices.snapshot()
             let printers = snapshots.filter { $0.category == .printer }
             guard let target = request.device.map({ id in printers.first { $0.id == id } })
@@ -21,7 +22,7 @@ extension ControlServer {
             }
             let outcome = await printer.print(runtime.testPageJob(at: Date()))
             return Self.printed(outcome, what: "test page on \(target.id)")
-        case "printer-reprint":
+        case .printerReprint:
             guard let id = request.id, !id.isEmpty else { return ControlResponse(ok: false, error: "name the pickup to print again") }
             guard let job = runtime.certificateJob(pickupID: id) else {
                 return ControlResponse(ok: false, error: "no certificate document for pickup \(id) in this kiosk's cache")
@@ -33,7 +34,7 @@ extension ControlServer {
             let outcome = await printer.print(job)
             return Self.printed(outcome, what: "certificate for pickup \(id) (hand it over at the desk; the pickup's state is unchanged)")
         default:
-            return ControlResponse(ok: false, error: "unknown printer command \(request.command)")
+            return ControlResponse(ok: false, error: "\(request.command.rawValue) is not a printer command")
         }
     }
 

@@ -1,17 +1,16 @@
 import Foundation
+import KioskControl
 import Outbox
 
 /// The `queue-*` control commands: what hall operators use to watch and steer the upload backlog.
 extension ControlServer {
-    static let queueCommands: Set<String> = ["queue", "queue-list", "queue-retry", "queue-export", "queue-flush"]
-
     func answerQueue(_ request: ControlRequest) -> ControlResponse {
         let store = runtime.store
         do throws(StoreError) {
             switch request.command {
-            case "queue":
+            case .queue:
                 return ControlResponse(ok: true, queue: runtime.queueSummary())
-            case "queue-list", "queue-export":
+            case .queueList, .queueExport:
                 var state: OutboxItemState?
                 if let name = request.state {
                     guard let known = OutboxItemState(rawValue: name) else {
@@ -19,13 +18,13 @@ extension ControlServer {
                     }
                     state = known
                 }
-                let export = request.command == "queue-export"
+                let export = request.command == .queueExport
                 let items = try store.itemDetails(state: state, limit: request.count ?? (export ? 1_000_000 : 100), withPayload: export)
                 if export {
                     logger.notice("queue exported by an operator", metadata: ["state": "\(request.state ?? "all")", "items": "\(items.count)"])
                 }
                 return ControlResponse(ok: true, items: items)
-            case "queue-retry":
+            case .queueRetry:
                 guard request.id != nil || request.all == true else {
                     return ControlResponse(ok: false, error: "name a dead item's id, or use --all-dead")
                 }
@@ -36,12 +35,12 @@ extension ControlServer {
                 store.notifyQueuedForOperator()
                 logger.notice("dead items sent again by an operator", metadata: ["items": "\(revived)"])
                 return ControlResponse(ok: true, message: "\(revived) item(s) will be sent again", queue: runtime.queueSummary(), count: revived)
-            case "queue-flush":
+            case .queueFlush:
                 let due = try store.makeRetriesDue()
                 platformSync?()
                 return ControlResponse(ok: true, message: "\(due) waiting item(s) are due now", queue: runtime.queueSummary(), count: due)
             default:
-                return ControlResponse(ok: false, error: "unknown queue command \"\(request.command)\"")
+                return ControlResponse(ok: false, error: "\(request.command.rawValue) is not a queue command")
             }
         } catch {
             return ControlResponse(ok: false, error: error.description)

@@ -1,6 +1,7 @@
 import DeviceKit
 import Flows
 import Foundation
+import KioskControl
 import Logging
 import NIOCore
 import NIOPosix
@@ -88,11 +89,14 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
                     return
                 }
                 while let line = try await lines.next() {
-                    guard let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line.readableBytesView)) else {
-                        try await send(ControlResponse(ok: false, error: "not a valid request: send one JSON object per line, e.g. {\"command\":\"status\"}"), to: outbound)
+                    let request: ControlRequest
+                    switch ControlRequest.decode(line: Data(line.readableBytesView)) {
+                    case .success(let decoded): request = decoded
+                    case .failure(let problem):
+                        try await send(ControlResponse(ok: false, error: problem.description), to: outbound)
                         continue
                     }
-                    if request.command == "console" {
+                    if request.command == .console {
                         try await console(request, lines: &lines, outbound: outbound)
                         return
                     }
@@ -107,17 +111,17 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
 
     func answer(_ request: ControlRequest) async -> ControlResponse {
         switch request.command {
-        case "status":
+        case .status:
             return ControlResponse(ok: true, status: await runtime.status())
-        case "devices":
+        case .devices:
             return ControlResponse(ok: true, devices: await runtime.devices.snapshot())
-        case "device-test", "device-reset":
+        case .deviceTest, .deviceReset:
             guard let id = request.device, await runtime.devices.device(id: id) != nil else {
                 let known = runtime.configuration.devices.map(\.id).joined(separator: ", ")
                 return ControlResponse(ok: false, error: "no device \"\(request.device ?? "")\"; this kiosk has: \(known)")
             }
             do throws(DeviceError) {
-                if request.command == "device-reset" {
+                if request.command == .deviceReset {
                     try await runtime.devices.reset(id: id)
                     logger.notice("device reset by an operator", metadata: ["device": "\(id)"])
                     return ControlResponse(ok: true, message: "\(id): reset")
@@ -128,58 +132,54 @@ public struct ControlServer: ServiceLifecycle.Service, Sendable {
             } catch {
                 return ControlResponse(ok: false, error: "\(id): \(error.detail) (what to do: \(error.action.rawValue))")
             }
-        case "pause", "resume":
-            let pause = request.command == "pause"
+        case .pause, .resume:
+            let pause = request.command == .pause
             runtime.send(.pause(pause))
             logger.notice(pause ? "paused by an operator" : "resumed by an operator")
             return ControlResponse(ok: true, message: pause
                 ? "paused: the out-of-service screen shows once the current citizen is done"
                 : "resumed: the kiosk serves citizens again")
-        case "reload":
+        case .reload:
             switch runtime.reloadContent() {
             case .success(let message): return ControlResponse(ok: true, message: message)
             case .failure(let problems): return ControlResponse(ok: false, error: "kept the running flows and texts; the new ones have problems:\n\(problems)")
             }
-        case "metrics":
+        case .metrics:
             return ControlResponse(ok: true, metrics: await runtime.metricsText())
-        case "printer-test", "printer-reprint":
+        case .printerTest, .printerReprint:
             return await answerPrinter(request)
-        case "remote":
+        case .remote:
             return ControlResponse(ok: true, remote: runtime.remoteHub.withLock { $0 }?.status ?? .notConfigured)
-        case let command where Self.queueCommands.contains(command):
+        case .queue, .queueList, .queueRetry, .queueExport, .queueFlush:
             return answerQueue(request)
-        case "sim":
-            guard let simulator = runtime.simulator else { return ControlResponse(ok: false, error: SimulatorError.notADemo.description) }
-            if request.action == "enqueue" {
-                return simulateEnqueue(count: request.count ?? 1)
-            }
-            if request.action == "hang" && request.device == "session-loop" {
-                runtime.send(.hangLoopForTest)
-                return ControlResponse(ok: true, message: "the session loop will hang")
-            }
-            guard let action = simulatorAction(request) else {
-                return ControlResponse(ok: false, error: "unknown sim action \"\(request.action ?? "")\"; use insert-card, place-passport, remove-card, fail-next-read, scan, printer or feed-page")
-            }
-            switch simulator.perform(action) {
-            case .success(let message): return ControlResponse(ok: true, message: message)
-            case .failure(let error): return ControlResponse(ok: false, error: error.description)
-            }
-        default:
-            return ControlResponse(ok: false, error: "unknown command \"\(request.command)\"; use status, devices, device-test, device-reset, pause, resume, reload, metrics, queue, queue-list, queue-retry, queue-export, queue-flush, sim or console")
+        case .sim:
+            return answerSimulator(request)
+        case .console:
+            // A console request turns the connection into a viewer before it gets here.
+            return ControlResponse(ok: false, error: "console is answered with the screen, not a reply")
         }
     }
 
-    private func simulatorAction(_ request: ControlRequest) -> SimulatorAction? {
+    private func answerSimulator(_ request: ControlRequest) -> ControlResponse {
+        guard let simulator = runtime.simulator else { return ControlResponse(ok: false, error: SimulatorError.notADemo.description) }
         switch request.action {
-        case "insert-card": .insertCard(request.identity ?? SimulatedIdentities.residentID)
-        case "place-passport": .placePassport(request.identity ?? SimulatedIdentities.passport)
-        case "remove-card": .removeCard
-        case "fail-next-read": .failNextRead
-        case "scan": request.code.map { .scan($0) }
-        case "printer": request.printer.map { .printer($0, role: request.role ?? .certificatePrinter) }
-        case "feed-page": .feedPage
-        case "hang": request.device.map { .hang($0) }
-        default: nil
+        case .enqueue:
+            return simulateEnqueue(count: request.count ?? 1)
+        case .hang where request.device == ControlRequest.sessionLoop:
+            runtime.send(.hangLoopForTest)
+            return ControlResponse(ok: true, message: "the session loop will hang")
+        default:
+            break
+        }
+        guard let action = request.simulatorAction else {
+            guard let named = request.action else {
+                return ControlResponse(ok: false, error: "sim needs an action: \(SimulatorCommand.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return ControlResponse(ok: false, error: "sim \(named.rawValue) needs more: a code to scan, a printer command, or a device to hang")
+        }
+        switch simulator.perform(action) {
+        case .success(let message): return ControlResponse(ok: true, message: message)
+        case .failure(let error): return ControlResponse(ok: false, error: error.description)
         }
     }
 

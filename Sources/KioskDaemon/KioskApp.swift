@@ -1,6 +1,7 @@
 import DeviceKit
 import Flows
 import Foundation
+import KioskControl
 import Logging
 import Outbox
 import ServiceLifecycle

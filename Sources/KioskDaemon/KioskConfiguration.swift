@@ -1,7 +1,9 @@
 import DeviceKit
 import Flows
 import Foundation
+import KioskControl
 import RemoteWindow
+import ScreenModel
 import YAMLData
 
 /// `/etc/kiosk/kiosk.yaml`: which kiosk this is, where its data lives, which devices it has. Every

@@ -1,9 +1,11 @@
 import DeviceKit
 import Flows
 import Foundation
+import KioskControl
 import Logging
 import Outbox
 import RemoteWindow
+import ScreenModel
 import ServiceLifecycle
 import Synchronization
 import TerminalUI

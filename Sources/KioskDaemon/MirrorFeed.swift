@@ -1,5 +1,6 @@
 import Flows
 import RemoteWindow
+import ScreenModel
 import Synchronization
 import TerminalUI
 

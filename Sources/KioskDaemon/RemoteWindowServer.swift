@@ -9,6 +9,7 @@ import NIOSSL
 import NIOWebSocket
 import Outbox
 import RemoteWindow
+import ScreenModel
 import ServiceLifecycle
 import Synchronization
 

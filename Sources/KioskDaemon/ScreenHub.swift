@@ -1,4 +1,5 @@
 import Flows
+import ScreenModel
 import Synchronization
 import TerminalUI
 

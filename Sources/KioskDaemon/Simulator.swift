@@ -1,20 +1,6 @@
 import DeviceKit
-import Flows
-
-/// What a script or a demo key can do to the simulated devices, to play a citizen or a fault.
-public enum SimulatorAction: Sendable, Codable, Equatable {
-    case insertCard(Identity)
-    /// Places a passport: no event, it is read when the citizen gives its access key.
-    case placePassport(Identity)
-    case removeCard
-    case failNextRead
-    case scan(String)
-    /// `paper-out`, `jam`, `offline`, `paper-low`, `recover` or `fail-next-job`, on a printer role.
-    case printer(String, role: DeviceRole)
-    case feedPage
-    /// Wedges a simulated device (by id), for the watchdog's tests.
-    case hang(String)
-}
+import KioskControl
+import ScreenModel
 
 /// The simulated devices of a demo kiosk, reachable by role, and the demo's function keys.
 public final class Simulator: Sendable {
@@ -26,8 +12,6 @@ public final class Simulator: Sendable {
     let byID: [String: any Device]
     /// The code F7 scans: a pickup code from the demo data.
     let sampleCode: String
-
-    public static let printerCommands = ["paper-out", "jam", "offline", "paper-low", "recover", "fail-next-job"]
 
     public init(devices: [ManagedDevice], sampleCode: String) {
         var printers: [DeviceRole: SimulatedPrinter] = [:]
@@ -83,15 +67,14 @@ public final class Simulator: Sendable {
         case .printer(let command, let role):
             guard let printer = printers[role] else { return .failure(.noDevice(role.rawValue)) }
             switch command {
-            case "recover": printer.recover()
-            case "fail-next-job": printer.failNextJobMidway()
-            default:
-                guard let fault = SimulatedPrinter.Fault(rawValue: command) else {
-                    return .failure(.unknownCommand(command, expected: Self.printerCommands))
-                }
-                printer.setFault(fault)
+            case .recover: printer.recover()
+            case .failNextJob: printer.failNextJobMidway()
+            case .paperOut: printer.setFault(.paperOut)
+            case .jam: printer.setFault(.jam)
+            case .offline: printer.setFault(.offline)
+            case .paperLow: printer.setFault(.paperLow)
             }
-            return .success("\(printer.id): \(command)")
+            return .success("\(printer.id): \(command.rawValue)")
         case .feedPage:
             guard let documentScanner else { return .failure(.noDevice("document scanner")) }
             documentScanner.feed(pages: [SimulatedDocumentScanner.samplePage(number: documentScanner.pagesWaiting + 1)])
@@ -127,9 +110,9 @@ public final class Simulator: Sendable {
         case .insertCard: perform(SimulatorAction.insertCard(SimulatedIdentities.residentID))
         case .removeCard: perform(SimulatorAction.removeCard)
         case .scanCode: perform(SimulatorAction.scan(sampleCode))
-        case .paperOut: perform(SimulatorAction.printer("paper-out", role: .certificatePrinter))
+        case .paperOut: perform(SimulatorAction.printer(.paperOut, role: .certificatePrinter))
         case .recover:
-            for role in printers.keys { perform(SimulatorAction.printer("recover", role: role)) }
+            for role in printers.keys { perform(SimulatorAction.printer(.recover, role: role)) }
         case .feedPage: perform(SimulatorAction.feedPage)
         }
     }
@@ -137,13 +120,11 @@ public final class Simulator: Sendable {
 
 public enum SimulatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case noDevice(String)
-    case unknownCommand(String, expected: [String])
     case notADemo
 
     public var description: String {
         switch self {
         case .noDevice(let what): "this kiosk has no simulated \(what)"
-        case .unknownCommand(let command, let expected): "unknown command \"\(command)\"; use one of: \(expected.joined(separator: ", "))"
         case .notADemo: "this kiosk runs real devices; `kioskctl sim` only works with a demo (kioskd --demo)"
         }
     }

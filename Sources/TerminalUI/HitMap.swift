@@ -1,4 +1,4 @@
-import Flows
+import ScreenModel
 
 /// Where each button was drawn, so a tap at a cell becomes the key of what is there.
 ///

@@ -1,4 +1,4 @@
-import Flows
+import ScreenModel
 
 /// Turns the bytes a terminal sends into ``Key``s, as a value-type state machine: the caller reads,
 /// feeds, and acts on the keys; nothing here does I/O, so every sequence is testable byte by byte.

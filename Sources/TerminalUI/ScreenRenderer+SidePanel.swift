@@ -1,4 +1,4 @@
-import Flows
+import ScreenModel
 
 /// The chat side panel on the right: a title, the latest lines that fit (each with who wrote it),
 /// and at the bottom the reply box or the hint how to open it. The body keeps the rest of the width.

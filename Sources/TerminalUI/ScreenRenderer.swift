@@ -1,4 +1,4 @@
-import Flows
+import ScreenModel
 
 /// Draws a ``Screen`` description into a fresh ``CellBuffer``, and records where its buttons are.
 ///

@@ -1,4 +1,4 @@
-import Flows
+import ScreenModel
 
 /// The styles a screen is drawn in, by role.
 public struct Theme: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import KioskDaemon
+import KioskControl
 import RemoteWindow
 
 /// One kiosk watched by `kioskctl remote watch`: prints its citizens' Help (one waiting when it

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KioskDaemon
+import KioskControl
 import Outbox
 
 /// `kioskctl queue`: the upload backlog, as a hall operator watches and steers it.
@@ -17,7 +17,7 @@ struct QueueCommand: ParsableCommand {
         @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         func run() throws {
-            guard let queue = try connection.send(ControlRequest(command: "queue")).queue else { throw ExitCode.failure }
+            guard let queue = try connection.send(ControlRequest(command: .queue)).queue else { throw ExitCode.failure }
             if json {
                 print(try prettyJSON(queue))
                 return
@@ -37,7 +37,7 @@ struct QueueCommand: ParsableCommand {
         @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         func run() throws {
-            let items = try connection.send(ControlRequest(command: "queue-list", state: state, count: limit)).items ?? []
+            let items = try connection.send(ControlRequest(command: .queueList, state: state, count: limit)).items ?? []
             if json {
                 print(try prettyJSON(items))
                 return
@@ -64,7 +64,7 @@ struct QueueCommand: ParsableCommand {
         }
 
         func run() throws {
-            let response = try connection.send(ControlRequest(command: "queue-retry", id: id, all: allDead ? true : nil))
+            let response = try connection.send(ControlRequest(command: .queueRetry, id: id, all: allDead ? true : nil))
             try report(response, json: json)
         }
     }
@@ -78,7 +78,7 @@ struct QueueCommand: ParsableCommand {
         @Argument(help: "The file to write; it must not exist yet.") var file: String
 
         func run() throws {
-            let items = try connection.send(ControlRequest(command: "queue-export", state: state)).items ?? []
+            let items = try connection.send(ControlRequest(command: .queueExport, state: state)).items ?? []
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
@@ -108,13 +108,13 @@ struct QueueCommand: ParsableCommand {
         @Flag(name: .long, help: "Print one JSON line per second instead of a bar.") var json = false
 
         func run() throws {
-            guard let first = try connection.send(ControlRequest(command: "queue-flush")).queue else { throw ExitCode.failure }
+            guard let first = try connection.send(ControlRequest(command: .queueFlush)).queue else { throw ExitCode.failure }
             let total = max(first.pending + first.inFlight + first.retry, 1)
             var lastBacklog = Int.max
             var lastProgress = Date()
             let interactive = isatty(STDOUT_FILENO) == 1
             while true {
-                guard let queue = try connection.send(ControlRequest(command: "queue")).queue else { throw ExitCode.failure }
+                guard let queue = try connection.send(ControlRequest(command: .queue)).queue else { throw ExitCode.failure }
                 let backlog = queue.pending + queue.inFlight + queue.retry
                 if json {
                     print(String(decoding: try JSONEncoder().encode(queue), as: UTF8.self))

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import KioskDaemon
+import KioskControl
 import RemoteWindow
 import Synchronization
 
@@ -118,7 +118,7 @@ struct RemoteList: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let remote = try connection.send(ControlRequest(command: "remote")).remote else { throw ExitCode.failure }
+        guard let remote = try connection.send(ControlRequest(command: .remote)).remote else { throw ExitCode.failure }
         if json {
             print(try prettyJSON(remote))
             return

@@ -1,7 +1,7 @@
-import Flows
 import Foundation
-import KioskDaemon
+import KioskControl
 import RemoteWindow
+import ScreenModel
 import TerminalUI
 
 /// `kioskctl remote attach`: the kiosk's screen at the top of the operator's terminal, and below it

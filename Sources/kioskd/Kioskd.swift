@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskControl
 import KioskDaemon
 import Logging
 import YAMLData
@@ -122,15 +123,33 @@ struct CheckConfig: ParsableCommand {
 
     @Argument(help: "The configuration file.")
     var file: String
+    @Flag(name: .long, help: "Print JSON for scripts: the problems as a list of {file, line, field, problem}, or a summary.")
+    var json = false
 
     func run() throws {
-        do {
-            let checked = try CheckedConfiguration.load(path: file)
-            print("\(file): OK (\(checked.content.flows.count) flows, \(checked.content.services.count) services, \(checked.configuration.devices.count) devices)")
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            FileHandle.standardError.write(Data("\(file): \(error.problems.count) problem(s)\n".utf8))
+        let checked: CheckedConfiguration
+        do { checked = try CheckedConfiguration.load(path: file) } catch {
+            if json {
+                print(try Self.prettyJSON(error.problems.map {
+                    ["file": $0.file, "line": "\($0.line)", "field": $0.field, "problem": $0.message]
+                }))
+            } else {
+                FileHandle.standardError.write(Data("\(error)\n".utf8))
+                FileHandle.standardError.write(Data("\(file): \(error.problems.count) problem(s)\n".utf8))
+            }
             throw ExitCode(configurationProblemExit)
         }
+        if json {
+            print(try Self.prettyJSON(["file": file, "ok": "true", "flows": "\(checked.content.flows.count)",
+                                       "devices": "\(checked.configuration.devices.count)"]))
+        } else {
+            print("\(file): OK (\(checked.content.flows.count) flows, \(checked.content.services.count) services, \(checked.configuration.devices.count) devices)")
+        }
+    }
+
+    private static func prettyJSON(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import KioskControl
 import KioskDaemon
 import Testing
 
@@ -205,7 +206,7 @@ final class KioskDaemonProcess: @unchecked Sendable {
     func waitForSocket() async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if (try? ControlClient(path: socket).request(ControlRequest(command: "queue")))?.ok == true { return }
+            if (try? ControlClient(path: socket).request(ControlRequest(command: .queue)))?.ok == true { return }
             if let process, !process.isRunning {
                 let log = (try? String(contentsOf: state.appendingPathComponent("kioskd.err"), encoding: .utf8)) ?? ""
                 throw HarnessError(description: "kioskd exited (\(process.terminationStatus)):\n\(log.suffix(3000))")
@@ -231,7 +232,7 @@ final class KioskDaemonProcess: @unchecked Sendable {
 
     /// The simulated items committed so far, read from the database; nil when kioskd does not answer.
     func totalQueued() throws -> Int? {
-        guard (try? ControlClient(path: socket).request(ControlRequest(command: "queue")))?.ok == true else { return nil }
+        guard (try? ControlClient(path: socket).request(ControlRequest(command: .queue)))?.ok == true else { return nil }
         return Int(try sql(Self.countSimulated))
     }
 

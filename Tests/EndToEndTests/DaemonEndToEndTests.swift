@@ -1,4 +1,5 @@
 import Foundation
+import KioskControl
 import KioskDaemon
 import Testing
 
@@ -85,7 +86,7 @@ import Testing
             return
         }
         let console = try ControlClient(path: socket)
-        try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
+        try console.send(ControlRequest(command: .console, columns: 80, rows: 24))
         let drain = Thread { while (try? console.readConsoleMessage()) != nil {} }
         drain.start()
 
@@ -97,7 +98,7 @@ import Testing
             while ContinuousClock.now - began < killAfter {
                 // Home → rating → "very satisfied" (queued) → done.
                 for key in ["4", "1", "1"] { try console.send(ConsoleMessage(key: .text(key))) }
-                if let pending = try status.request(ControlRequest(command: "status")).status?.outbox.pending {
+                if let pending = try status.request(ControlRequest(command: .status)).status?.outbox.pending {
                     acknowledged = max(acknowledged, pending)
                 }
             }

@@ -1,5 +1,6 @@
 import DeviceKit
 import Flows
+import ScreenModel
 import Testing
 
 @Suite("Remote assistance in the session")

@@ -1,6 +1,7 @@
 import DeviceKit
 import Flows
 import Foundation
+import ScreenModel
 
 /// The repository's own `Kiosk/` folder: the tests run the flows that ship.
 let kioskDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

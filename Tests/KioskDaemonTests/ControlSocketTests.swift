@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import KioskControl
 import KioskDaemon
 import Testing
 
@@ -12,12 +13,12 @@ import Testing
             let client = try ControlClient(path: socket)
             // Put the card in front of the collection flow, so the session holds the identity.
             let console = try ControlClient(path: socket)
-            try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
+            try console.send(ControlRequest(command: .console, columns: 80, rows: 24))
             try console.send(ConsoleMessage(key: .text("1")))
             Thread.sleep(forTimeInterval: 0.2)
-            guard try client.request(ControlRequest(command: "sim", action: "insert-card")).ok else { throw CancellationError() }
+            guard try client.request(ControlRequest(command: .sim, action: .insertCard)).ok else { throw CancellationError() }
             Thread.sleep(forTimeInterval: 0.6)
-            return try client.request(ControlRequest(command: "status"))
+            return try client.request(ControlRequest(command: .status))
         }
         let status = try #require(response.status)
         #expect(status.kioskID == "HK-DEMO-01")
@@ -35,10 +36,10 @@ import Testing
         let socket = kiosk.socket
         let (reply, json) = try await onOwnThread {
             let client = try ControlClient(path: socket)
-            guard try client.request(ControlRequest(command: "sim", action: "printer", printer: "paper-low", role: .receiptPrinter)).ok else {
+            guard try client.request(ControlRequest(command: .sim, action: .printer, printer: .paperLow, role: .receiptPrinter)).ok else {
                 throw CancellationError()
             }
-            let reply = try client.request(ControlRequest(command: "devices"))
+            let reply = try client.request(ControlRequest(command: .devices))
             return (reply, String(decoding: try JSONEncoder().encode(reply), as: UTF8.self))
         }
         let devices = try #require(reply.devices)
@@ -68,15 +69,20 @@ import Testing
         try client.send(RawLine("{not json"))
         let bad = try #require(try client.readLine())
         #expect(String(decoding: bad, as: UTF8.self).contains("not a valid request"))
-        let unknown = try client.request(ControlRequest(command: "reboot"))
-        #expect(!unknown.ok && unknown.error?.contains("unknown command") == true)
-        let badSim = try client.request(ControlRequest(command: "sim", action: "printer", printer: "explode"))
+        // Words the protocol does not know, as a script would write them by hand: the answer names them
+        // and lists the words it knows.
+        try client.send(["command": "reboot"])
+        let unknown = try JSONDecoder().decode(ControlResponse.self, from: Data(try #require(try client.readLine())))
+        #expect(!unknown.ok && unknown.error?.contains("unknown command \"reboot\"") == true)
+        #expect(unknown.error?.contains("status") == true)
+        try client.send(["command": "sim", "action": "printer", "printer": "explode"])
+        let badSim = try JSONDecoder().decode(ControlResponse.self, from: Data(try #require(try client.readLine())))
         #expect(!badSim.ok && badSim.error?.contains("paper-out") == true)
         // A line of 10 MB without an end closes only that connection.
         let flooder = try ControlClient(path: socket)
         try? flooder.send(RawLine(String(repeating: "x", count: 10 * 1024 * 1024)))
         #expect(try flooder.readLine() == nil)
-        #expect(try ControlClient(path: socket).request(ControlRequest(command: "status")).ok)
+        #expect(try ControlClient(path: socket).request(ControlRequest(command: .status)).ok)
     }
 
     @Test func consoleGetsAFullFrameThenDiffsAndDrivesTheSession() async throws {
@@ -88,7 +94,7 @@ import Testing
 
     static func console(socket: String, screen: ScreenHub) throws {
         let console = try ControlClient(path: socket)
-        try console.send(ControlRequest(command: "console", columns: 80, rows: 24))
+        try console.send(ControlRequest(command: .console, columns: 80, rows: 24))
         let first = try #require(try console.readConsoleMessage()?.frame)
         #expect(first.contains("政务服务自助终端"))
         #expect(first.contains("\u{1B}[2J"))

@@ -4,6 +4,7 @@ import Foundation
 import KioskDaemon
 import Outbox
 import RemoteWindow
+import ScreenModel
 import Testing
 
 /// The remote window as the citizen meets it, over real sockets: Help reaches the operators, the

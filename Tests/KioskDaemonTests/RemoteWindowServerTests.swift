@@ -1,8 +1,10 @@
 import DeviceKit
 import Foundation
+import KioskControl
 import KioskDaemon
 import Logging
 import RemoteWindow
+import ScreenModel
 import Testing
 import TerminalUI
 import YAMLData
@@ -63,7 +65,7 @@ import Glibc
         /// The control socket still answers.
         func controlStatus() async throws -> KioskStatus? {
             let socket = kiosk.socket
-            return try await onOwnThread { try ControlClient(path: socket).request(ControlRequest(command: "status")).status }
+            return try await onOwnThread { try ControlClient(path: socket).request(ControlRequest(command: .status)).status }
         }
     }
 

@@ -1,4 +1,4 @@
-import Flows
+import ScreenModel
 import Testing
 import TerminalUI
 

@@ -1,4 +1,4 @@
-import Flows
+import ScreenModel
 import TerminalUI
 
 /// Screens like the ones the certificate-collection flow shows, in both languages.

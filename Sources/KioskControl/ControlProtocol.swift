@@ -1,25 +1,23 @@
 import DeviceKit
-import Flows
 import Foundation
 import Outbox
+import ScreenModel
 
 /// The control socket's protocol: one JSON object per line each way. `kioskctl` speaks it; so can
 /// any script (`socat - UNIX-CONNECT:/run/kiosk/kioskd.sock`). See docs/control-protocol.md.
 public struct ControlRequest: Codable, Sendable, Equatable {
-    /// `status`, `devices`, `device-test`, `device-reset`, `pause`, `resume`, `reload`, `metrics`,
-    /// `remote`, `sim` or `console`.
-    public var command: String
-    /// For `device-test` and `device-reset`: the device's id.
+    public var command: ControlCommand
+    /// For `device-test` and `device-reset`: the device's id. For `sim hang`: a device id or
+    /// `session-loop` (for watchdog tests).
     public var device: String?
-    /// For `sim`: `insert-card`, `remove-card`, `fail-next-read`, `scan`, `printer`, `feed-page`,
-    /// `hang` (with `device`: a device id or `session-loop`; for watchdog tests).
-    public var action: String?
+    /// For `sim`: what to do to the simulated devices.
+    public var action: SimulatorCommand?
     /// For `sim insert-card`: the document to place; the sample resident ID card when absent.
     public var identity: Identity?
     /// For `sim scan`: the code's text.
     public var code: String?
-    /// For `sim printer`: `paper-out`, `jam`, `offline`, `paper-low`, `recover`, `fail-next-job`.
-    public var printer: String?
+    /// For `sim printer`: the fault to play, or `recover`.
+    public var printer: SimulatedPrinterCommand?
     /// For `sim printer`: which printer; the certificate printer when absent.
     public var role: DeviceRole?
     /// For `console`: the viewer's terminal size.
@@ -34,9 +32,9 @@ public struct ControlRequest: Codable, Sendable, Equatable {
     /// For `queue-list` and `queue-export`: at most this many items. For `sim enqueue`: how many.
     public var count: Int?
 
-    public init(command: String, device: String? = nil, action: String? = nil, identity: Identity? = nil, code: String? = nil,
-                printer: String? = nil, role: DeviceRole? = nil, columns: Int? = nil, rows: Int? = nil,
-                state: String? = nil, id: String? = nil, all: Bool? = nil, count: Int? = nil) {
+    public init(command: ControlCommand, device: String? = nil, action: SimulatorCommand? = nil, identity: Identity? = nil,
+                code: String? = nil, printer: SimulatedPrinterCommand? = nil, role: DeviceRole? = nil, columns: Int? = nil,
+                rows: Int? = nil, state: String? = nil, id: String? = nil, all: Bool? = nil, count: Int? = nil) {
         self.command = command
         self.device = device
         self.action = action

@@ -1,5 +1,5 @@
-import Flows
 import Foundation
+import ScreenModel
 import Synchronization
 import TerminalUI
 #if canImport(Glibc)

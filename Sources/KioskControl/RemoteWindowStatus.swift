@@ -1,5 +1,4 @@
 import Foundation
-import RemoteWindow
 
 /// What `kioskctl remote list` shows: who is attached to the remote window, the takeover, and a
 /// Help waiting for an operator. Names and roles only: no tokens, no personal data.
@@ -8,6 +7,12 @@ public struct RemoteWindowStatus: Sendable, Codable, Equatable {
         public var connection: Int
         public var name: String
         public var role: String
+
+        public init(connection: Int, name: String, role: String) {
+            self.connection = connection
+            self.name = name
+            self.role = role
+        }
     }
 
     public struct WaitingHelp: Sendable, Codable, Equatable {
@@ -15,6 +20,13 @@ public struct RemoteWindowStatus: Sendable, Codable, Equatable {
         public var step: String?
         public var language: String
         public var at: Date
+
+        public init(flow: String?, step: String?, language: String, at: Date) {
+            self.flow = flow
+            self.step = step
+            self.language = language
+            self.at = at
+        }
     }
 
     /// Whether this kiosk has a remote window configured.
@@ -26,18 +38,14 @@ public struct RemoteWindowStatus: Sendable, Codable, Equatable {
     public var takeoverBy: String?
     public var waitingHelp: WaitingHelp?
 
-    public static let notConfigured = RemoteWindowStatus(configured: false, operators: [], takeover: "none")
-}
-
-extension RemoteWindowHub {
-    /// The hub's state for `kioskctl remote list`.
-    public var status: RemoteWindowStatus {
-        let (attached, consent, help) = withHub { ($0.attached, $0.consent, $0.waitingHelp) }
-        let notice = consent.notice
-        return RemoteWindowStatus(
-            configured: true,
-            operators: attached.map { .init(connection: $0.connection.rawValue, name: $0.operator.name, role: $0.operator.role.rawValue) },
-            takeover: notice.state.rawValue, takeoverBy: notice.by,
-            waitingHelp: help.map { .init(flow: $0.flow, step: $0.step, language: $0.language, at: $0.at) })
+    public init(configured: Bool, operators: [Attached], takeover: String, takeoverBy: String? = nil,
+                waitingHelp: WaitingHelp? = nil) {
+        self.configured = configured
+        self.operators = operators
+        self.takeover = takeover
+        self.takeoverBy = takeoverBy
+        self.waitingHelp = waitingHelp
     }
+
+    public static let notConfigured = RemoteWindowStatus(configured: false, operators: [], takeover: "none")
 }
