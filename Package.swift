@@ -62,7 +62,10 @@ let package = Package(
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
+        // JSON both of the kiosk's wires carry (outbox payloads, remote-window envelopes).
+        .target(name: "WireFormat", swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
+            "WireFormat", "YAMLData",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -80,7 +83,7 @@ let package = Package(
         // The remote window's protocol, operators and consent rules; the server that carries them
         // is wired in KioskDaemon. Knows nothing of devices' drivers or the daemon.
         .target(name: "RemoteWindow", dependencies: [
-            "ScreenModel", "DeviceKit", "YAMLData", "TerminalUI",
+            "ScreenModel", "DeviceKit", "YAMLData", "TerminalUI", "WireFormat",
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         // The control socket's protocol and client, the status types, and the remote window's client
@@ -114,7 +117,7 @@ let package = Package(
         // The operator's CLI: the control protocol and the remote window's client side, no driver
         // (Tests/EndToEndTests/KioskctlLinkTests checks the binary).
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskControl", "DeviceKit", "Outbox", "RemoteWindow", "TerminalUI", "ScreenModel",
+            "KioskControl", "DeviceKit", "Outbox", "RemoteWindow", "TerminalUI", "ScreenModel", "WireFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
@@ -195,7 +198,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .testTarget(name: "PlatformStandInTests", dependencies: [
-            "PlatformStandIn", "Outbox",
+            "PlatformStandIn", "Outbox", "WireFormat",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -203,7 +206,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ], swiftSettings: strict),
-        .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "ScreenModel", "DeviceKit", "YAMLData"], swiftSettings: strict),
+        .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "ScreenModel", "DeviceKit", "YAMLData", "WireFormat"], swiftSettings: strict),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "ScreenModel", "DeviceKit", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ScreenModel"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [

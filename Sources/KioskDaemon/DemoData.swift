@@ -4,76 +4,32 @@ import Foundation
 import Outbox
 import YAMLData
 
-/// The demo's pickup manifest and result statuses, from `Kiosk/demo/pickups.yaml`: what the
-/// platform would send, with the holder numbers and pickup codes in the clear so the file is easy
-/// to edit; they are hashed on load, as the platform does before sending.
+/// The demo's pickups and result statuses (`Kiosk/demo/pickups.yaml`, read by Outbox's
+/// ``DemoManifest`` as the platform stand-in reads it), with the kiosk's own checks: every holder
+/// is a document kind a reader can present, and every pickup code is one the kiosk would recognise.
 public struct DemoData: Sendable {
-    public var pickups: [Pickup]
-    public var results: [ResultStatus]
-    /// Documents to cache, by the path the file names them with.
-    public var documents: [String: Data]
-    /// Pickup codes in the clear, for the demo's "scan a code" key.
-    public var pickupCodes: [String]
+    public let manifest: DemoManifest
 
     public static func load(_ url: URL, keys: HolderKeys, codes: CodeClassifier) throws(ConfigProblems) -> DemoData {
-        let display = CheckedConfiguration.display(url)
-        let file = DataFile(contentsOf: url, displayPath: display)
-        var data = DemoData(pickups: [], results: [], documents: [:], pickupCodes: [])
-        guard let root = file.root else { throw ConfigProblems(file.problems) }
-        root.rejectUnknownKeys(["pickups", "results"])
-        for item in root.required("pickups")?.list() ?? [] {
-            item.rejectUnknownKeys(["id", "holder", "pickup-code", "title", "department", "result-code", "document"])
-            guard let id = item.required("id")?.nonEmptyString(),
-                  let holder = item.required("holder"),
-                  let title = item.required("title").flatMap(Localized.read),
-                  let department = item.required("department").flatMap(Localized.read) else { continue }
-            holder.rejectUnknownKeys(["kind", "number"])
-            guard let kind = holder.required("kind")?.oneOf(Identity.Kind.self),
-                  let number = holder.required("number")?.nonEmptyString() else { continue }
-            let code = item.optional("pickup-code")?.nonEmptyString()
-            if let code, (try? codes.classify(Array(code.utf8)))?.value(for: .pickupCode) == nil {
-                item.optional("pickup-code")?.problem("not a pickup code by codes.yaml (6 to 12 digits as shipped)")
-            }
-            var digest: String?
-            if let documentNode = item.optional("document"), let path = documentNode.nonEmptyString() {
-                let documentURL = url.deletingLastPathComponent().appendingPathComponent(path)
-                if let bytes = FileManager.default.contents(atPath: documentURL.path) {
-                    data.documents[path] = bytes
-                    digest = sha256Hex(bytes)
-                } else {
-                    documentNode.problem("cannot read \(documentURL.path)")
-                }
-            }
-            if let code { data.pickupCodes.append(code) }
-            data.pickups.append(Pickup(
-                id: id, holderKey: keys.holderKey(kind: kind, number: number),
-                pickupCodeHash: code.map(keys.pickupCodeHash), titleZh: title.zhHans, titleEn: title.en,
-                departmentZh: department.zhHans, departmentEn: department.en,
-                resultCode: item.optional("result-code")?.nonEmptyString(), documentDigest: digest))
-        }
-        for item in root.optional("results")?.list() ?? [] {
-            item.rejectUnknownKeys(["code", "status", "title", "updated"])
-            guard let code = item.required("code")?.nonEmptyString(),
-                  let status = item.required("status")?.nonEmptyString(),
-                  let title = item.required("title").flatMap(Localized.read),
-                  let updatedNode = item.required("updated"), let updatedText = updatedNode.string() else { continue }
-            guard let updated = try? Date(updatedText, strategy: .iso8601.year().month().day()) else {
-                updatedNode.problem("use a date like 2026-11-20")
-                continue
-            }
-            data.results.append(ResultStatus(code: code.uppercased(), status: .init(rawValue: status),
-                                             titleZh: title.zhHans, titleEn: title.en, updatedAt: updated))
-        }
-        if !file.problems.isEmpty { throw ConfigProblems(file.problems) }
-        return data
+        let rules = DemoManifest.Rules(
+            holderKinds: Identity.Kind.allCases.map(\.rawValue),
+            isPickupCode: { code in (try? codes.classify(Array(code.utf8)))?.value(for: .pickupCode) != nil },
+            pickupCodeRule: "not a pickup code by codes.yaml (6 to 12 digits as shipped)")
+        return DemoData(manifest: try DemoManifest.load(file: url, displayPath: CheckedConfiguration.display(url), keys: keys,
+                                                        rules: rules))
+    }
+
+    /// The code the demo's "scan a code" key scans: the first pickup's that has one.
+    public var sampleCode: String? {
+        manifest.pickups.lazy.compactMap { manifest.pickupCodes[$0.id] }.first
     }
 
     /// Puts everything in the store, as a sync from the platform would.
     public func install(into store: KioskStore) throws(StoreError) {
-        for (_, document) in documents.sorted(by: { $0.key < $1.key }) {
-            _ = try store.storeDocument(document, format: "application/pdf")
+        for document in manifest.documents {
+            _ = try store.storeDocument(document.bytes, format: document.contentType)
         }
-        try store.upsertPickups(pickups)
-        try store.upsertResults(results)
+        try store.upsertPickups(manifest.pickups)
+        try store.upsertResults(manifest.results)
     }
 }

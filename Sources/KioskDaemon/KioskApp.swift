@@ -56,7 +56,7 @@ public struct KioskApp: Sendable {
         if let demoFile = configuration.demoPickups, options.demo {
             let data = try DemoData.load(demoFile, keys: HolderKeys(salt: configuration.holderKeySalt), codes: checked.content.codes)
             try data.install(into: store)
-            sampleCode = data.pickupCodes.first ?? sampleCode
+            sampleCode = data.sampleCode ?? sampleCode
         }
         let simulator = Simulator(devices: devices, sampleCode: sampleCode)
         let manager = DeviceManager(devices: devices, logger: logger)

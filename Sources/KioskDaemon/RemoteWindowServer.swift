@@ -336,20 +336,11 @@ public final class RemoteWindowHub: Sendable {
             runtime.queueAssistRequest(help)
         case .audit(let record):
             logger.notice("remote window audit", metadata: ["record": "\(record)"])
-            enqueue(.audit, record)
+            // The one payload encoder (dates with milliseconds, as every other item has them).
+            runtime.enqueue(.audit, record)
         }
     }
 
-    private func enqueue(_ type: OutboxItemType, _ value: some Encodable) {
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            _ = try runtime.store.enqueue(type: type, payload: try encoder.encode(value))
-        } catch {
-            logger.error("cannot queue a remote window record", metadata: ["type": "\(type.rawValue)", "error": "\(error)"])
-        }
-    }
 
     /// A new connection: its id and the messages to send it.
     func connect() -> (ConnectionID, AsyncStream<Outgoing>) {

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// The wire types of the platform API that the uploader and the pickup sync speak, as specified
 /// in `docs/api/platform.yaml` (OpenAPI 3.1). The platform stand-in decodes the same types, so a
@@ -204,56 +205,5 @@ public enum PlatformAPI {
                 in: container, debugDescription: "'\(text)' is not an ISO 8601 date-time")
         }
         return decoder
-    }
-}
-
-/// Any JSON value, so an item's payload travels as the JSON object it is rather than as a string.
-public enum JSONValue: Codable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case let .bool(value): try container.encode(value)
-        case let .number(value): try container.encode(value)
-        case let .string(value): try container.encode(value)
-        case let .array(value): try container.encode(value)
-        case let .object(value): try container.encode(value)
-        }
-    }
-
-    /// The value of `key` when this is an object.
-    public subscript(key: String) -> JSONValue? {
-        if case let .object(members) = self { return members[key] }
-        return nil
-    }
-
-    /// The string when this is a string.
-    public var stringValue: String? {
-        if case let .string(value) = self { return value }
-        return nil
     }
 }

@@ -1,3 +1,4 @@
+import WireFormat
 /// How a command ended, with the names CEN XFS4IoT gives its completion codes.
 public enum CompletionCode: String, Sendable, Hashable, Codable, CaseIterable {
     case success

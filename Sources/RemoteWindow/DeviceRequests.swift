@@ -1,4 +1,5 @@
 import DeviceKit
+import WireFormat
 
 /// A device command an operator sent, for the kiosk to carry out. The kiosk answers with a
 /// ``DeviceOutcome`` for the same connection and `requestId`; until then the command is in flight.

@@ -1,3 +1,4 @@
+import WireFormat
 /// What a message is, after the message classes of
 /// [CEN XFS4IoT](https://www.cencenelec.eu/areas-of-work/cen-sectors/digital-society/xfs4iot/):
 /// a client's command, the service's immediate acknowledgement of it, events tied to it, its final

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// Reads and writes envelopes as the text of one WebSocket message.
 ///

@@ -1,6 +1,7 @@
 import DeviceKit
 import Foundation
 import TerminalUI
+import WireFormat
 
 // MARK: - Commands from an operator
 

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// One operator connection as a state machine: events in, actions out, no I/O, after swift-nio's
 /// protocol state machines. The server feeds it what happens (authentication, each text message,

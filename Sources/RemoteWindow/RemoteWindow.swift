@@ -4,7 +4,7 @@
 // This module is the pure core, without I/O: the server that carries it (WebSocket over TLS) feeds
 // events in and performs the actions that come out, after swift-nio's protocol state machines.
 //
-// - Envelope, MessageCodec, JSONValue, Completion: the XFS4IoT-style envelope and its errors.
+// - Envelope, MessageCodec, Completion: the XFS4IoT-style envelope and its errors (its JSON is WireFormat's JSONValue).
 // - Messages: the operator's commands and the kiosk's events, typed.
 // - Operators: roles and what they may do, the operator directory file, token authentication.
 // - OperatorSession: one connection as a state machine.

@@ -1,6 +1,7 @@
 import Foundation
 import KioskControl
 import RemoteWindow
+import WireFormat
 
 /// One kiosk watched by `kioskctl remote watch`: prints its citizens' Help (one waiting when it
 /// attaches, then each new one) and its takeovers, and reconnects when the kiosk goes away.

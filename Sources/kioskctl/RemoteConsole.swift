@@ -3,6 +3,7 @@ import KioskControl
 import RemoteWindow
 import ScreenModel
 import TerminalUI
+import WireFormat
 
 /// `kioskctl remote attach`: the kiosk's screen at the top of the operator's terminal, and below it
 /// the takeover, Help, the chat and a command line. Lines are chat; `/commands` act.

@@ -34,7 +34,7 @@ struct DemoSeedTests {
 
     @Test("the number is upper-cased before hashing, so an x check character matches")
     func upperCasedNumber() {
-        #expect(DemoSeed.holderKey(salt: "s", kind: "resident-id", number: "46010019900101002x")
+        #expect(HolderKeys(salt: "s").holderKey(kind: "resident-id", number: "46010019900101002x")
             == sha256Hex(Data("s|resident-id|46010019900101002X".utf8)))
     }
 

@@ -6,6 +6,7 @@ import NIOHTTP1
 import Outbox
 import PlatformStandIn
 import Testing
+import WireFormat
 
 /// The repository's root folder, for `Kiosk/demo`.
 let repositoryRoot = URL(fileURLWithPath: #filePath)

@@ -1,6 +1,7 @@
 import DeviceKit
 import Foundation
 @testable import RemoteWindow
+import WireFormat
 
 let t0 = Date(timeIntervalSince1970: 1_795_000_000)
 

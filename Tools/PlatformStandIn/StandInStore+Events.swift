@@ -5,10 +5,9 @@ import Outbox
 /// Storing event batches: per-item deduplication by id, the effect of a `collection` on its
 /// pickup, and the batch's `Idempotency-Key`, all in one transaction.
 extension StandInStore {
-    /// The item types the platform knows. Anything else is answered `rejected`.
-    static let knownEventTypes: Set<String> = [
-        "collection", "submission", "rating", "assist-request", "device-alert", "device-event", "audit",
-    ]
+    /// The item types the platform knows (the API's, which are the outbox's). Anything else is
+    /// answered `rejected`.
+    static let knownEventTypes = Set(OutboxItemType.allCases.map(\.rawValue))
 
     /// What became of a batch.
     enum BatchOutcome: Sendable {
@@ -117,7 +116,7 @@ private struct BatchProcessor {
         }
         var status = PlatformAPI.ItemResult.Status.accepted
         var reason: String?
-        if item.type == "collection" {
+        if item.type == OutboxItemType.collection.rawValue {
             switch try collect(item) {
             case .collected: break
             case .rejected(let why):

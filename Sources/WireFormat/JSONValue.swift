@@ -1,7 +1,9 @@
 import Foundation
 
-/// Any JSON value, so that an envelope can be read before it is known which message it carries,
-/// and a payload field can be checked with a message that names it.
+/// Any JSON value: an outbox item's payload travels as the JSON object it is rather than as a
+/// string, a remote-window envelope can be read before it is known which message it carries, and a
+/// payload field can be checked with a message that names it. One type for both, so the two wires
+/// read numbers alike.
 ///
 /// Whole numbers stay integers (``int(_:)``), so a `requestId` never passes through floating point;
 /// ``number(_:)`` holds every other number.
@@ -13,6 +15,12 @@ public enum JSONValue: Sendable, Hashable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+
+    /// The value of `key` when this is an object.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
 
     /// The text if this is a string.
     public var stringValue: String? {
