@@ -31,7 +31,7 @@ extension KioskRuntime {
             }
         case .recordCollection(let pickup, let flow):
             let payload = CollectionPayload(pickupId: pickup.id, kioskId: configuration.kioskID, flow: flow,
-                                            collector: session.presentedIdentity.map(CitizenRecord.init))
+                                            collector: session.presentedIdentity.map(CitizenRecord.init(identity:)))
             do {
                 let data = try KioskStore.makePayloadEncoder().encode(payload)
                 try store.recordCollection(pickupID: pickup.id, payload: data)
@@ -51,8 +51,7 @@ extension KioskRuntime {
                 self.send(.answer(.printFinished(outcome), visit: visit))
             }
         case .record(.rating(let flow, let level, let reason)):
-            enqueue(.rating, RatingPayload(kioskId: configuration.kioskID, flow: flow, level: level,
-                                           levelName: RatingPayload.names[level - 1], reason: reason))
+            enqueue(.rating, RatingPayload(kioskId: configuration.kioskID, flow: flow, level: level, reason: reason))
         case .record(.assistRequest(let flow, let step)):
             let help = HelpRequest(flow: flow, step: step, language: session.language.rawValue, at: Date())
             if let hub = remoteHub.withLock({ $0 }) {
@@ -103,9 +102,14 @@ extension KioskRuntime {
             let payload = SubmissionPayload(kioskId: configuration.kioskID, reference: reference,
                                             serviceId: submission.serviceID, pages: submission.pages,
                                             identified: submission.identified,
-                                            applicant: session.presentedIdentity.map(CitizenRecord.init))
-            enqueueSubmission(payload, pages: takeScannedPages(visit: visit))
-            send(.answer(.submitted(reference: reference), visit: visit))
+                                            applicant: session.presentedIdentity.map(CitizenRecord.init(identity:)))
+            let pages = takeScannedPages(visit: visit)
+            // The PDF, its sealing and the commit take a while with pages: off the loop, so other
+            // inputs are not held; the citizen's screen moves on once the item is committed.
+            group.addTask {
+                self.enqueueSubmission(payload, pages: pages)
+                self.send(.answer(.submitted(reference: reference), visit: visit))
+            }
         case .alertOperator(let alert):
             logger.error("operator alert", metadata: ["code": "\(alert.code)", "detail": "\(alert.detail)"])
             metrics.error(kind: alert.code)
@@ -235,69 +239,4 @@ extension KioskRuntime {
         let day = now.formatted(.iso8601.year().month().day().dateSeparator(.omitted))
         return "\(kioskID)-\(day)-\(suffix)"
     }
-}
-
-// Outbox payloads. Collections, submissions and assist requests may name the citizen and are
-// sealed at rest (OutboxItemType.carriesPersonalData); ratings and device alerts never do.
-
-/// Who collected or applied, as the department's records need it. Personal data: the outbox seals
-/// these payloads when a sealing key is configured.
-struct CitizenRecord: Codable, Sendable {
-    var kind: String
-    var number: String
-    var name: String
-
-    init(_ identity: Identity) {
-        kind = identity.kind.rawValue
-        number = identity.number
-        name = identity.name
-    }
-}
-
-struct CollectionPayload: Codable, Sendable {
-    var pickupId: String
-    var kioskId: String
-    var flow: String
-    /// The document presented, when the citizen identified with one (not with a pickup code alone).
-    var collector: CitizenRecord?
-}
-
-struct RatingPayload: Codable, Sendable {
-    static let names = ["very-satisfied", "satisfied", "basically-satisfied", "dissatisfied", "very-dissatisfied"]
-    var kioskId: String
-    var flow: String
-    var level: Int
-    var levelName: String
-    var reason: String?
-}
-
-struct AssistPayload: Codable, Sendable {
-    var kioskId: String
-    var flow: String
-    var step: String
-    var language: String
-}
-
-struct SubmissionPayload: Codable, Sendable {
-    var kioskId: String
-    var reference: String
-    var serviceId: String
-    var pages: Int
-    var identified: Bool
-    var applicant: CitizenRecord?
-}
-
-struct AlertPayload: Codable, Sendable {
-    var kioskId: String
-    var code: String
-    var detail: String
-}
-
-struct DeviceAlertPayload: Codable, Sendable {
-    var kioskId: String
-    var deviceId: String
-    var role: String
-    var state: String
-    var reason: String?
-    var action: String
 }
