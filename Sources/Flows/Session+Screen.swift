@@ -261,39 +261,3 @@ extension Session {
         }
     }
 }
-
-/// Text keys the code itself uses; the loader checks that every locale file has them.
-enum BuiltInText {
-    static let required: Set<String> = [
-        "common.help", "common.switchLanguage", "common.startOver", "common.closeKeypad", "common.kiosk",
-        "common.offline", "common.offlineShort", "common.idle", "common.unavailable", "common.unavailableShort",
-        "common.continue", "common.confirm", "common.finish", "common.morePages", "common.keypadHint",
-        "device.reason.unknown", "device.reason.media-empty", "device.reason.media-jam", "device.reason.offline",
-        "identify.card", "identify.code", "identify.typeCode", "identify.keypadLabel", "identify.keypadPlaceholder",
-        "identify.readFailed", "identify.badCode",
-        "identify.passport.prompt", "identify.passport.type", "identify.passport.numberLabel",
-        "identify.passport.numberPlaceholder", "identify.passport.birthLabel", "identify.passport.birthPlaceholder",
-        "identify.passport.expiryLabel", "identify.passport.expiryPlaceholder", "identify.passport.fieldStep",
-        "identify.passport.typedNumber", "identify.passport.typedBirth", "identify.passport.badNumber",
-        "identify.passport.badBirthDate", "identify.passport.badExpiryDate", "identify.passport.badMRZ",
-        "identify.passport.reading", "identify.passport.accessDenied", "identify.passport.noDocument",
-        "identify.passport.cardRemoved", "identify.passport.readFailed", "identify.passport.readerOffline",
-        "identify.passport.cannotRead", "identify.passport.retry", "identify.passport.retype",
-        "pickups.searching", "pickups.hello", "pickups.choose", "print.printing", "print.wait",
-        "receipt.offer", "receipt.yes", "receipt.no", "receipt.printing", "receipt.failed",
-        "receipt.collectionTitle", "receipt.submissionTitle", "receipt.pages",
-        "rate.prompt", "rate.reasonPrompt", "rate.thanks", "rate.followUp",
-        "rate.level.1", "rate.level.2", "rate.level.3", "rate.level.4", "rate.level.5",
-        "rate.reason.waiting", "rate.reason.device", "rate.reason.guidance", "rate.reason.result", "rate.reason.other",
-        "progress.prompt", "progress.typeCode", "progress.keypadLabel", "progress.keypadPlaceholder", "progress.badCode",
-        "progress.searching", "progress.status", "progress.updated", "progress.notFound", "progress.unknownOffline",
-        "progress.state.accepted", "progress.state.in-review", "progress.state.approved",
-        "progress.state.ready-for-pickup", "progress.state.rejected", "progress.state.collected",
-        "services.choose", "checklist.materials", "checklist.copies", "checklist.scannable", "checklist.fees",
-        "checklist.timeLimit", "checklist.scan", "checklist.submit",
-        "scan.prompt", "scan.count", "scan.start", "scan.done", "scan.scanning", "scan.failed", "scan.unavailable",
-        "submit.sending", "submit.done", "submit.reference", "submit.keep",
-        "help.sent", "help.hotline", "help.back",
-        "maintenance.title", "maintenance.body", "maintenance.hotline",
-    ]
-}

@@ -34,7 +34,7 @@ public struct Texts: Sendable {
     }
 
     /// Reads `zh-Hans.yaml` and `en.yaml` from `directory`, checking that both hold the same keys with
-    /// the same placeholders and that every key in `required` exists.
+    /// the same placeholders and that every key in `required` (the code's, ``TextKey/allCases``) exists.
     static func load(directory: URL, displayDirectory: String, required: Set<String>, log: inout ProblemLog) -> Texts {
         var tables: [Language: [String: String]] = [:]
         var lines: [Language: [String: Int]] = [:]
