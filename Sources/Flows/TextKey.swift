@@ -174,3 +174,32 @@ public enum TextKey: String, CaseIterable, Sendable {
     case remoteChatReplyHint = "remote.chat.replyHint"
     case remoteChatSendHint = "remote.chat.sendHint"
 }
+
+extension TextKey {
+    /// The text for a device's health reason (`DeviceHealth.reason`); a reason without a text of its
+    /// own is told as ``deviceReasonUnknown``.
+    static func deviceReason(_ reason: String?) -> TextKey {
+        switch reason {
+        case "media-empty": .deviceReasonMediaEmpty
+        case "media-low": .deviceReasonMediaLow
+        case "media-jam": .deviceReasonMediaJam
+        case "offline": .deviceReasonOffline
+        case "disconnected": .deviceReasonDisconnected
+        default: .deviceReasonUnknown
+        }
+    }
+
+    /// The text for a result's status (`ResultSummary.status`); nil for a status the platform added
+    /// after this kiosk was built, which is then shown as the platform names it.
+    static func progressState(_ status: String) -> TextKey? {
+        switch status {
+        case "accepted": .progressStateAccepted
+        case "in-review": .progressStateInReview
+        case "approved": .progressStateApproved
+        case "ready-for-pickup": .progressStateReadyForPickup
+        case "rejected": .progressStateRejected
+        case "collected": .progressStateCollected
+        default: nil
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import DeviceKit
 import Flows
 import Foundation
 import Testing
@@ -6,6 +7,15 @@ import YAMLData
 /// Every text the code shows is a `TextKey`, and a locale file without one of them does not load.
 @Suite struct TextKeyTests {
     static let languages = ["zh-Hans", "en"]
+
+    /// The repository's `Sources/` folder.
+    static let sourcesDirectory = kioskDirectory.deletingLastPathComponent().appendingPathComponent("Sources")
+
+    /// Literals in `Sources/` that look like text keys but are not.
+    static let notTextKeys: [String: String] = [
+        "pickups.cursor": "the pickup sync's cursor in the store (Outbox)",
+        "pickups.yaml": "the demo's pickups file (PlatformStandIn)",
+    ]
 
     @Test(arguments: TextKey.allCases)
     func aBuiltInTextMissingFromBothLocalesIsNamed(_ key: TextKey) throws {
@@ -35,6 +45,61 @@ import YAMLData
             #expect(shippedContent.texts.has(key.rawValue), "\(key.rawValue)")
         }
     }
+
+    /// A text key written as a string literal anywhere in `Sources/` (outside `TextKey.swift`) would
+    /// escape the start-up check; the prefixes are the locale files' top-level keys.
+    @Test func noSourceFileNamesATextKeyByAStringLiteral() throws {
+        var prefixes = Set<String>()
+        for language in Self.languages {
+            let file = DataFile(contentsOf: kioskDirectory.appendingPathComponent("locales/\(language).yaml"))
+            prefixes.formUnion(file.root?.entries()?.map(\.key) ?? [])
+        }
+        #expect(prefixes.isSuperset(of: ["common", "device", "home", "identify", "rate", "progress", "remote"]))
+        let pattern = try Self.literalKeyPattern(prefixes: prefixes)
+        var found: [String] = []
+        var scanned = 0
+        let files = FileManager.default.enumerator(at: Self.sourcesDirectory, includingPropertiesForKeys: nil)
+        while let url = files?.nextObject() as? URL {
+            guard url.pathExtension == "swift", url.lastPathComponent != "TextKey.swift" else { continue }
+            scanned += 1
+            let shown = "Sources" + url.path.dropFirst(Self.sourcesDirectory.path.count)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                for key in Self.literalKeys(in: String(line), pattern) where Self.notTextKeys[key] == nil {
+                    found.append("\(shown):\(index + 1): \"\(key)\"")
+                }
+            }
+        }
+        #expect(scanned > 100)
+        #expect(found.isEmpty, "text keys written as string literals; name them through TextKey:\n\(found.joined(separator: "\n"))")
+    }
+
+    @Test func theScanSeesLiteralAndBuiltKeysButNotTextKeys() throws {
+        let pattern = try Self.literalKeyPattern(prefixes: ["rate", "remote"])
+        #expect(Self.literalKeys(in: #"t("remote.chat.title", lang)"#, pattern) == ["remote.chat.title"])
+        #expect(Self.literalKeys(in: #"t("rate.level.\(level)", lang)"#, pattern) == ["rate.level."])
+        #expect(Self.literalKeys(in: #"t(.remoteChatTitle, lang)"#, pattern).isEmpty)
+        #expect(Self.literalKeys(in: #"let name = "rated.yaml""#, pattern).isEmpty)
+    }
+
+    @Test func aDeviceReasonWithoutATextOfItsOwnIsToldAsUnknown() {
+        var session = makeSession()
+        _ = session.handle(.deviceHealth(.certificatePrinter, .offline()))
+        #expect(session.screen().options[0].detail == "暂停服务：设备未连接")
+        _ = session.handle(.deviceHealth(.certificatePrinter, DeviceHealth(state: .userError, reason: "door-open", action: .maintenance)))
+        #expect(session.screen().options[0].detail == "暂停服务：设备暂时不能使用")
+    }
+
+    @Test func aResultStatusWithoutATextIsShownAsThePlatformNamesIt() {
+        var session = makeSession()
+        session.press(.text("2"))
+        _ = session.handle(.codeScanned(Array("AB-2026-0042".utf8)))
+        let result = ResultSummary(code: "AB-2026-0042", status: "archived", title: Localized(zhHans: "营业执照", en: "Business licence"),
+                                   updatedAt: Date(timeIntervalSince1970: 1_790_000_000))
+        _ = session.handle(.resultFound(result))
+        #expect(session.screenText.contains("受理编号 AB-2026-0042：archived"))
+        #expect(!session.screenText.contains("progress.state"))
+    }
 }
 
 extension TextKeyTests {
@@ -54,6 +119,19 @@ extension TextKeyTests {
             return []
         } catch {
             return error.problems.map(\.description)
+        }
+    }
+
+    /// A string literal starting with one of `prefixes` and a dot: a whole key (`"remote.chat.title"`)
+    /// or the start of one built at run time (`"rate.level.\(level)"`).
+    static func literalKeyPattern(prefixes: Set<String>) throws -> NSRegularExpression {
+        let alternatives = prefixes.sorted().map(NSRegularExpression.escapedPattern(for:)).joined(separator: "|")
+        return try NSRegularExpression(pattern: #""((?:\#(alternatives))\.[A-Za-z0-9._-]*)(?:"|\\\()"#)
+    }
+
+    static func literalKeys(in line: String, _ pattern: NSRegularExpression) -> [String] {
+        pattern.matches(in: line, range: NSRange(line.startIndex..., in: line)).compactMap { match in
+            Range(match.range(at: 1), in: line).map { String(line[$0]) }
         }
     }
 
