@@ -51,7 +51,7 @@ public struct KioskContent: Sendable {
         let codes = CodeClassifier.parse(codesFile)
         log.add(contentsOf: codesFile.problems)
         let texts = Texts.load(directory: directory.appendingPathComponent("locales"),
-                               displayDirectory: "\(shown)/locales", required: BuiltInText.required, log: &log)
+                               displayDirectory: "\(shown)/locales", required: Set(TextKey.allCases.map(\.rawValue)), log: &log)
         for required in [homeFlow, helpFlow] where flows[required] == nil && flowLines[required] == nil {
             log.add(ConfigProblem(file: "\(shown)/flows", line: 0, field: "",
                                   message: "there must be a flow named \"\(required)\" (\(required).yaml)"))

@@ -21,11 +21,18 @@ struct PassportEntry: Sendable, Equatable {
     var documentNumber = ""
     var birthDate = ""
 
-    /// Why a field's text is refused: the locale key of the citizen's message.
-    enum Problem: String, Error, Sendable {
-        case badNumber = "identify.passport.badNumber"
-        case badBirthDate = "identify.passport.badBirthDate"
-        case badExpiryDate = "identify.passport.badExpiryDate"
+    /// Why a field's text is refused.
+    enum Problem: Error, Sendable {
+        case badNumber, badBirthDate, badExpiryDate
+
+        /// The citizen's message.
+        var text: TextKey {
+            switch self {
+            case .badNumber: .identifyPassportBadNumber
+            case .badBirthDate: .identifyPassportBadBirthDate
+            case .badExpiryDate: .identifyPassportBadExpiryDate
+            }
+        }
     }
 
     /// Checks `text` for the current field and moves on. Returns the key once the expiry date is in.

@@ -55,7 +55,7 @@ extension Session {
         case .enter:
             switch entry.accept(value) {
             case .failure(let problem):
-                step.notice = content.texts(problem.rawValue, language)
+                step.notice = content.texts(problem.text, language)
             case .success(let accessKey?):
                 return readPassport(accessKey)
             case .success(nil):
@@ -99,12 +99,12 @@ extension Session {
             step.keypad = nil
             return acceptCode(code)
         }
-        step.notice = accepts.contains(.pickupCode) ? content.texts("identify.badCode", language) : badMRZText
+        step.notice = accepts.contains(.pickupCode) ? content.texts(.identifyBadCode, language) : badMRZText
         return []
     }
 
     private var badMRZText: String {
-        content.texts("identify.passport.badMRZ", language, ["key": String(passportOptionNumber ?? 1)])
+        content.texts(.identifyPassportBadMRZ, language, ["key": String(passportOptionNumber ?? 1)])
     }
 
     /// The daemon's answer to `.readDocument`.
@@ -120,24 +120,24 @@ extension Session {
             case "access-denied":
                 // The details are wrong: ask for them again, from the number.
                 openPassportEntry()
-                step.notice = content.texts("identify.passport.accessDenied", language)
+                step.notice = content.texts(.identifyPassportAccessDenied, language)
             case "no-document", "card-removed", "read-failed":
                 // The key may well be right: the passport was missing or moved. Offer to try again.
                 step.phase = .failed
-                step.notice = content.texts(Self.passportMessages[error.code] ?? "identify.passport.readFailed", language)
+                step.notice = content.texts(Self.passportMessages[error.code] ?? .identifyPassportReadFailed, language)
             default:
                 step.accessKey = nil
-                step.notice = content.texts(error.code == "reader-offline" ? "identify.passport.readerOffline"
-                                                                           : "identify.passport.cannotRead", language)
+                step.notice = content.texts(error.code == "reader-offline" ? .identifyPassportReaderOffline
+                                                                           : .identifyPassportCannotRead, language)
             }
             return []
         }
     }
 
-    static let passportMessages = [
-        "no-document": "identify.passport.noDocument",
-        "card-removed": "identify.passport.cardRemoved",
-        "read-failed": "identify.passport.readFailed",
+    static let passportMessages: [String: TextKey] = [
+        "no-document": .identifyPassportNoDocument,
+        "card-removed": .identifyPassportCardRemoved,
+        "read-failed": .identifyPassportReadFailed,
     ]
 
     // MARK: Screen
@@ -145,52 +145,52 @@ extension Session {
     func describeIdentify(_ current: Step, into screen: inout Screen) {
         let t = content.texts
         let lang = language
-        func say(_ key: String, _ arguments: [String: String] = [:], style: Paragraph.Style = .normal, personal: Bool = false) {
+        func say(_ key: TextKey, _ arguments: [String: String] = [:], style: Paragraph.Style = .normal, personal: Bool = false) {
             screen.paragraphs.append(Paragraph(t(key, lang, arguments), style: style, isPersonal: personal))
         }
         if step.phase == .waiting {
-            say("identify.passport.reading", style: .emphasis)
+            say(.identifyPassportReading, style: .emphasis)
             return
         }
         if step.phase == .failed {
-            screen.options.append(option(1, t("identify.passport.retry", lang)))
-            screen.options.append(option(2, t("identify.passport.retype", lang)))
+            screen.options.append(option(1, t(.identifyPassportRetry, lang)))
+            screen.options.append(option(2, t(.identifyPassportRetype, lang)))
             return
         }
         if let entry = step.passport {
             // What was typed so far stays readable to the citizen and is masked for an operator.
             if entry.field.rawValue > PassportEntry.Field.documentNumber.rawValue {
-                say("identify.passport.typedNumber", ["value": entry.documentNumber], personal: true)
+                say(.identifyPassportTypedNumber, ["value": entry.documentNumber], personal: true)
             }
             if entry.field == .expiryDate {
-                say("identify.passport.typedBirth", ["value": entry.birthDate], personal: true)
+                say(.identifyPassportTypedBirth, ["value": entry.birthDate], personal: true)
             }
-            let (label, placeholder) = switch entry.field {
-            case .documentNumber: ("identify.passport.numberLabel", "identify.passport.numberPlaceholder")
-            case .birthDate: ("identify.passport.birthLabel", "identify.passport.birthPlaceholder")
-            case .expiryDate: ("identify.passport.expiryLabel", "identify.passport.expiryPlaceholder")
+            let (label, placeholder): (TextKey, TextKey) = switch entry.field {
+            case .documentNumber: (.identifyPassportNumberLabel, .identifyPassportNumberPlaceholder)
+            case .birthDate: (.identifyPassportBirthLabel, .identifyPassportBirthPlaceholder)
+            case .expiryDate: (.identifyPassportExpiryLabel, .identifyPassportExpiryPlaceholder)
             }
             screen.field = InputField(label: t(label, lang), value: step.keypad ?? "", placeholder: t(placeholder, lang),
                                       maxLength: entry.field.maxLength)
-            say("identify.passport.fieldStep", ["number": String(entry.field.rawValue + 1)], style: .muted)
-            say("common.keypadHint", style: .muted)
+            say(.identifyPassportFieldStep, ["number": String(entry.field.rawValue + 1)], style: .muted)
+            say(.commonKeypadHint, style: .muted)
             return
         }
-        if current.accepts.contains(.identityDocument) { say("identify.card", style: .emphasis) }
+        if current.accepts.contains(.identityDocument) { say(.identifyCard, style: .emphasis) }
         if current.accepts.contains(.pickupCode), let value = step.keypad {
-            screen.field = InputField(label: t("identify.keypadLabel", lang), value: value,
-                                      placeholder: t("identify.keypadPlaceholder", lang), maxLength: 12)
-            say("common.keypadHint", style: .muted)
+            screen.field = InputField(label: t(.identifyKeypadLabel, lang), value: value,
+                                      placeholder: t(.identifyKeypadPlaceholder, lang), maxLength: 12)
+            say(.commonKeypadHint, style: .muted)
             return
         }
         for (index, choice) in identifyChoices.enumerated() {
             switch choice {
             case .pickupCode:
-                say("identify.code")
-                screen.options.append(option(index + 1, t("identify.typeCode", lang)))
+                say(.identifyCode)
+                screen.options.append(option(index + 1, t(.identifyTypeCode, lang)))
             case .passport:
-                say("identify.passport.prompt", ["key": String(index + 1)])
-                screen.options.append(option(index + 1, t("identify.passport.type", lang)))
+                say(.identifyPassportPrompt, ["key": String(index + 1)])
+                screen.options.append(option(index + 1, t(.identifyPassportType, lang)))
             case .identityDocument:
                 break
             }

@@ -12,25 +12,26 @@ extension Session {
             // the citizen's chosen one first.
             let languages = [lang, lang.other]
             return Screen(language: lang,
-                          title: languages.map { t("maintenance.title", $0) }.joined(separator: " · "),
+                          title: languages.map { t(.maintenanceTitle, $0) }.joined(separator: " · "),
                           paragraphs: languages.flatMap { language in
-                              [Paragraph(t("maintenance.body", language), style: .emphasis), Paragraph(t("maintenance.hotline", language))]
+                              [Paragraph(t(.maintenanceBody, language), style: .emphasis), Paragraph(t(.maintenanceHotline, language))]
                           },
-                          commands: [Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", lang))],
+                          commands: [Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, lang))],
                           statusLine: statusLine())
         }
         if let name = remote.consentAskedBy { return consentScreen(operator: name) }
-        var screen = Screen(language: lang, title: t(currentStep?.title ?? flow?.title ?? "home.title", lang))
+        let title = (currentStep?.title ?? flow?.title).map { t(flowKey: $0, lang) } ?? t(.homeTitle, lang)
+        var screen = Screen(language: lang, title: title)
         screen.commands = commands()
         screen.statusLine = statusLine()
         if let name = remote.controlledBy {
-            screen.notices.append(Paragraph(t("remote.banner", lang, ["name": name]), style: .emphasis))
+            screen.notices.append(Paragraph(t(.remoteBanner, lang, ["name": name]), style: .emphasis))
         }
         if let name = remote.identityCheckBy {
-            screen.notices.append(Paragraph(t("remote.identityCheck", lang, ["name": name]), style: .emphasis))
+            screen.notices.append(Paragraph(t(.remoteIdentityCheck, lang, ["name": name]), style: .emphasis))
         }
         if let countdown {
-            screen.notices.append(Paragraph(t("common.idle", lang, ["seconds": String(countdown)]), style: .warning))
+            screen.notices.append(Paragraph(t(.commonIdle, lang, ["seconds": String(countdown)]), style: .warning))
         }
         screen.sidePanel = chatPanel()
         guard let current = currentStep else { return screen }
@@ -43,11 +44,11 @@ extension Session {
     private func consentScreen(operator name: String) -> Screen {
         let t = content.texts
         let lang = language
-        return Screen(language: lang, title: t("remote.consent.title", lang),
-                      paragraphs: [Paragraph(t("remote.consent.body", lang, ["name": name]), style: .emphasis),
-                                   Paragraph(t("remote.consent.privacy", lang))],
-                      options: [option(1, t("remote.consent.allow", lang)), option(2, t("remote.consent.decline", lang))],
-                      commands: [Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", lang))],
+        return Screen(language: lang, title: t(.remoteConsentTitle, lang),
+                      paragraphs: [Paragraph(t(.remoteConsentBody, lang, ["name": name]), style: .emphasis),
+                                   Paragraph(t(.remoteConsentPrivacy, lang))],
+                      options: [option(1, t(.remoteConsentAllow, lang)), option(2, t(.remoteConsentDecline, lang))],
+                      commands: [Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, lang))],
                       statusLine: statusLine())
     }
 
@@ -55,11 +56,11 @@ extension Session {
         guard showsChatPanel else { return nil }
         let t = content.texts
         let lines = remote.chat.map { entry in
-            SidePanel.Line(from: entry.operatorName.map { t("remote.chat.operator", language, ["name": $0]) } ?? t("remote.chat.you", language),
+            SidePanel.Line(from: entry.operatorName.map { t(.remoteChatOperator, language, ["name": $0]) } ?? t(.remoteChatYou, language),
                            text: entry.text, isOwn: entry.operatorName == nil)
         }
-        return SidePanel(title: t("remote.chat.title", language), lines: lines, draft: remote.draft,
-                         hint: t(remote.draft == nil ? "remote.chat.replyHint" : "remote.chat.sendHint", language))
+        return SidePanel(title: t(.remoteChatTitle, language), lines: lines, draft: remote.draft,
+                         hint: t(remote.draft == nil ? .remoteChatReplyHint : .remoteChatSendHint, language))
     }
 
     private func commands() -> [Command] {
@@ -67,25 +68,25 @@ extension Session {
         let waiting = step.phase == .waiting || currentStep?.kind.waitsOnDevice == true
         var commands: [Command] = []
         if !waiting && position.flow != KioskContent.helpFlow {
-            commands.append(Command(key: .function(1), keyLabel: "F1", label: t("common.help", language)))
+            commands.append(Command(key: .function(1), keyLabel: "F1", label: t(.commonHelp, language)))
         }
-        commands.append(Command(key: .function(2), keyLabel: "F2", label: t("common.switchLanguage", language)))
+        commands.append(Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, language)))
         if remote.controlledBy != nil {
-            commands.append(Command(key: Self.endTakeoverKey, keyLabel: "F12", label: t("remote.end", language)))
+            commands.append(Command(key: Self.endTakeoverKey, keyLabel: "F12", label: t(.remoteEnd, language)))
         }
         if showsChatPanel && remote.draft == nil {
-            commands.append(Command(key: Self.replyKey, keyLabel: "F3", label: t("remote.chat.reply", language)))
+            commands.append(Command(key: Self.replyKey, keyLabel: "F3", label: t(.remoteChatReply, language)))
         }
         if !waiting && !isIdle {
-            commands.append(Command(key: .escape, keyLabel: "Esc", label: t(step.keypad != nil ? "common.closeKeypad" : "common.startOver", language)))
+            commands.append(Command(key: .escape, keyLabel: "Esc", label: t(step.keypad != nil ? .commonCloseKeypad : .commonStartOver, language)))
         }
         return commands
     }
 
     private func statusLine() -> String {
         let t = content.texts
-        var parts = [t("common.kiosk", language, ["id": settings.kioskID])]
-        if online == false { parts.append(t("common.offlineShort", language)) }
+        var parts = [t(.commonKiosk, language, ["id": settings.kioskID])]
+        if online == false { parts.append(t(.commonOfflineShort, language)) }
         if !settings.statusHint.isEmpty { parts.append(settings.statusHint) }
         return parts.joined(separator: "  ·  ")
     }
@@ -97,10 +98,10 @@ extension Session {
     private func describe(_ current: Step, into screen: inout Screen) {
         let t = content.texts
         let lang = language
-        func say(_ key: String, _ arguments: [String: String] = [:], style: Paragraph.Style = .normal) {
+        func say(_ key: TextKey, _ arguments: [String: String] = [:], style: Paragraph.Style = .normal) {
             screen.paragraphs.append(Paragraph(t(key, lang, arguments), style: style))
         }
-        if let text = current.text, current.kind != .rate { say(text, style: current.tone) }
+        if let text = current.text, current.kind != .rate { screen.paragraphs.append(Paragraph(t(flowKey: text, lang), style: current.tone)) }
         switch current.kind {
         case .menu:
             for (index, item) in current.options.enumerated() {
@@ -108,74 +109,74 @@ extension Session {
                 var detail: String?
                 if let missing {
                     let reason = reasonText(missing)
-                    detail = t("common.unavailableShort", lang, ["reason": reason])
-                    let name = t(item.label, lang)
-                    screen.notices.append(Paragraph(t("common.unavailable", lang, ["service": name, "reason": reason]), style: .warning))
+                    detail = t(.commonUnavailableShort, lang, ["reason": reason])
+                    let name = t(flowKey: item.label, lang)
+                    screen.notices.append(Paragraph(t(.commonUnavailable, lang, ["service": name, "reason": reason]), style: .warning))
                 }
-                screen.options.append(option(index + 1, t(item.label, lang), detail: detail, enabled: missing == nil))
+                screen.options.append(option(index + 1, t(flowKey: item.label, lang), detail: detail, enabled: missing == nil))
             }
-            if online == false { screen.notices.append(Paragraph(t("common.offline", lang), style: .muted)) }
+            if online == false { screen.notices.append(Paragraph(t(.commonOffline, lang), style: .muted)) }
         case .identify:
             describeIdentify(current, into: &screen)
         case .findPickups:
-            say("pickups.searching", style: .muted)
+            say(.pickupsSearching, style: .muted)
         case .choosePickup:
             if let identity = context.identity {
-                screen.paragraphs.append(Paragraph(t("pickups.hello", lang, ["name": identity.maskedName]), isPersonal: true))
+                screen.paragraphs.append(Paragraph(t(.pickupsHello, lang, ["name": identity.maskedName]), isPersonal: true))
             }
-            say("pickups.choose", ["count": String(context.pickups.count)])
+            say(.pickupsChoose, ["count": String(context.pickups.count)])
             listOptions(context.pickups.map { ($0.title[lang], $0.department[lang]) }, into: &screen)
         case .printCertificate:
             let title = context.chosenPickup?.title[lang] ?? ""
-            say("print.printing", ["title": title], style: .emphasis)
-            say("print.wait", style: .muted)
+            say(.printPrinting, ["title": title], style: .emphasis)
+            say(.printWait, style: .muted)
         case .confirm, .message:
-            screen.options.append(option(1, t(current.kind == .confirm ? "common.confirm" : "common.continue", lang)))
+            screen.options.append(option(1, t(current.kind == .confirm ? .commonConfirm : .commonContinue, lang)))
         case .offerReceipt:
             switch step.phase {
-            case .waiting: say("receipt.printing", style: .muted)
+            case .waiting: say(.receiptPrinting, style: .muted)
             case .failed:
-                say("receipt.failed", style: .warning)
-                screen.options.append(option(1, t("common.continue", lang)))
+                say(.receiptFailed, style: .warning)
+                screen.options.append(option(1, t(.commonContinue, lang)))
             default:
-                say("receipt.offer")
-                screen.options.append(option(1, t("receipt.yes", lang)))
-                screen.options.append(option(2, t("receipt.no", lang)))
+                say(.receiptOffer)
+                screen.options.append(option(1, t(.receiptYes, lang)))
+                screen.options.append(option(2, t(.receiptNo, lang)))
             }
         case .rate:
             describeRating(into: &screen)
         case .queryProgress:
             describeProgress(into: &screen)
         case .chooseService:
-            say("services.choose")
+            say(.servicesChoose)
             listOptions(content.services.map { ($0.name[lang], $0.department[lang]) }, into: &screen)
         case .checklist:
             describeChecklist(into: &screen)
         case .scanDocuments:
             if step.phase == .waiting {
-                say("scan.scanning", style: .muted)
+                say(.scanScanning, style: .muted)
             } else {
-                say("scan.prompt")
-                if context.pagesScanned > 0 { say("scan.count", ["count": String(context.pagesScanned)], style: .success) }
+                say(.scanPrompt)
+                if context.pagesScanned > 0 { say(.scanCount, ["count": String(context.pagesScanned)], style: .success) }
                 let scannerOK = isUsable(.documentScanner)
-                screen.options.append(option(1, t("scan.start", lang), detail: scannerOK ? nil : t("scan.unavailable", lang), enabled: scannerOK))
-                screen.options.append(option(2, t("scan.done", lang)))
+                screen.options.append(option(1, t(.scanStart, lang), detail: scannerOK ? nil : t(.scanUnavailable, lang), enabled: scannerOK))
+                screen.options.append(option(2, t(.scanDone, lang)))
             }
         case .submit:
             if let reference = context.reference {
-                say("submit.done", style: .success)
-                screen.paragraphs.append(Paragraph(t("submit.reference", lang, ["reference": reference]), style: .emphasis))
-                say("submit.keep")
+                say(.submitDone, style: .success)
+                screen.paragraphs.append(Paragraph(t(.submitReference, lang, ["reference": reference]), style: .emphasis))
+                say(.submitKeep)
                 if let service = context.service { screen.paragraphs.append(Paragraph(service.nextStep[lang])) }
-                screen.options.append(option(1, t("common.continue", lang)))
+                screen.options.append(option(1, t(.commonContinue, lang)))
             } else {
-                say("submit.sending", style: .muted)
+                say(.submitSending, style: .muted)
             }
         case .requestHelp:
-            say("help.sent", style: .emphasis)
-            if remote.helpReachedOperators == true { say("remote.helpOnline") }
-            say("help.hotline")
-            screen.options.append(option(1, t("help.back", lang)))
+            say(.helpSent, style: .emphasis)
+            if remote.helpReachedOperators == true { say(.remoteHelpOnline) }
+            say(.helpHotline)
+            screen.options.append(option(1, t(.helpBack, lang)))
         }
     }
 
@@ -186,7 +187,7 @@ extension Session {
             screen.options.append(option(offset + 1, item.0, detail: item.1))
         }
         if items.count > Self.listPageSize {
-            screen.options.append(option(9, content.texts("common.morePages", language)))
+            screen.options.append(option(9, content.texts(.commonMorePages, language)))
         }
     }
 
@@ -195,20 +196,20 @@ extension Session {
         let lang = language
         switch step.phase {
         case .reason:
-            screen.paragraphs.append(Paragraph(t("rate.reasonPrompt", lang)))
+            screen.paragraphs.append(Paragraph(t(.rateReasonPrompt, lang)))
             for (index, reason) in Self.ratingReasons.enumerated() {
-                screen.options.append(option(index + 1, t("rate.reason.\(reason)", lang)))
+                screen.options.append(option(index + 1, t(reason.text, lang)))
             }
         case .thanks:
-            screen.paragraphs.append(Paragraph(t("rate.thanks", lang), style: .success))
+            screen.paragraphs.append(Paragraph(t(.rateThanks, lang), style: .success))
             if let level = step.ratingLevel, level >= Self.firstUnhappyLevel {
-                screen.paragraphs.append(Paragraph(t("rate.followUp", lang)))
+                screen.paragraphs.append(Paragraph(t(.rateFollowUp, lang)))
             }
-            screen.options.append(option(1, t("common.finish", lang)))
+            screen.options.append(option(1, t(.commonFinish, lang)))
         default:
-            screen.paragraphs.append(Paragraph(t(currentStep?.text ?? "rate.prompt", lang)))
-            for level in 1...Self.ratingLevels {
-                screen.options.append(option(level, t("rate.level.\(level)", lang)))
+            screen.paragraphs.append(Paragraph(currentStep?.text.map { t(flowKey: $0, lang) } ?? t(.ratePrompt, lang)))
+            for (level, text) in zip(1..., Self.ratingLevelTexts) {
+                screen.options.append(option(level, t(text, lang)))
             }
         }
     }
@@ -218,27 +219,27 @@ extension Session {
         let lang = language
         switch step.phase {
         case .waiting:
-            screen.paragraphs.append(Paragraph(t("progress.searching", lang), style: .muted))
+            screen.paragraphs.append(Paragraph(t(.progressSearching, lang), style: .muted))
         case .shown:
             if let result = context.result {
                 screen.paragraphs.append(Paragraph(result.title[lang], style: .emphasis))
-                screen.paragraphs.append(Paragraph(t("progress.status", lang, [
-                    "code": result.code, "status": t("progress.state.\(result.status)", lang),
+                screen.paragraphs.append(Paragraph(t(.progressStatus, lang, [
+                    "code": result.code, "status": TextKey.progressState(result.status).map { t($0, lang) } ?? result.status,
                 ])))
                 let date = result.updatedAt.formatted(.iso8601.year().month().day())
-                screen.paragraphs.append(Paragraph(t("progress.updated", lang, ["date": date]), style: .muted))
+                screen.paragraphs.append(Paragraph(t(.progressUpdated, lang, ["date": date]), style: .muted))
             } else {
-                screen.paragraphs.append(Paragraph(t(online == true ? "progress.notFound" : "progress.unknownOffline", lang)))
+                screen.paragraphs.append(Paragraph(t(online == true ? .progressNotFound : .progressUnknownOffline, lang)))
             }
-            screen.options.append(option(1, t("common.finish", lang)))
+            screen.options.append(option(1, t(.commonFinish, lang)))
         default:
             if let value = step.keypad {
-                screen.field = InputField(label: t("progress.keypadLabel", lang), value: value,
-                                          placeholder: t("progress.keypadPlaceholder", lang), maxLength: 64)
-                screen.paragraphs.append(Paragraph(t("common.keypadHint", lang), style: .muted))
+                screen.field = InputField(label: t(.progressKeypadLabel, lang), value: value,
+                                          placeholder: t(.progressKeypadPlaceholder, lang), maxLength: 64)
+                screen.paragraphs.append(Paragraph(t(.commonKeypadHint, lang), style: .muted))
             } else {
-                screen.paragraphs.append(Paragraph(t("progress.prompt", lang), style: .emphasis))
-                screen.options.append(option(1, t("progress.typeCode", lang)))
+                screen.paragraphs.append(Paragraph(t(.progressPrompt, lang), style: .emphasis))
+                screen.options.append(option(1, t(.progressTypeCode, lang)))
             }
         }
     }
@@ -248,53 +249,17 @@ extension Session {
         let lang = language
         guard let service = context.service else { return }
         screen.title = service.name[lang]
-        screen.paragraphs.append(Paragraph(t("checklist.materials", lang), style: .emphasis))
+        screen.paragraphs.append(Paragraph(t(.checklistMaterials, lang), style: .emphasis))
         for (index, material) in service.materials.enumerated() {
             var line = "\(index + 1). \(material.name[lang])"
-            if material.copies > 1 { line += " " + t("checklist.copies", lang, ["count": String(material.copies)]) }
-            if material.scannable { line += " " + t("checklist.scannable", lang) }
+            if material.copies > 1 { line += " " + t(.checklistCopies, lang, ["count": String(material.copies)]) }
+            if material.scannable { line += " " + t(.checklistScannable, lang) }
             screen.paragraphs.append(Paragraph(line))
         }
-        screen.paragraphs.append(Paragraph(t("checklist.fees", lang, ["fees": service.fees[lang]])))
-        screen.paragraphs.append(Paragraph(t("checklist.timeLimit", lang, ["limit": service.timeLimit[lang]])))
+        screen.paragraphs.append(Paragraph(t(.checklistFees, lang, ["fees": service.fees[lang]])))
+        screen.paragraphs.append(Paragraph(t(.checklistTimeLimit, lang, ["limit": service.timeLimit[lang]])))
         for (index, outcome) in checklistOptions().enumerated() {
-            screen.options.append(option(index + 1, t(outcome == .scan ? "checklist.scan" : "checklist.submit", lang)))
+            screen.options.append(option(index + 1, t(outcome == .scan ? .checklistScan : .checklistSubmit, lang)))
         }
     }
-}
-
-/// Text keys the code itself uses; the loader checks that every locale file has them.
-enum BuiltInText {
-    static let required: Set<String> = [
-        "common.help", "common.switchLanguage", "common.startOver", "common.closeKeypad", "common.kiosk",
-        "common.offline", "common.offlineShort", "common.idle", "common.unavailable", "common.unavailableShort",
-        "common.continue", "common.confirm", "common.finish", "common.morePages", "common.keypadHint",
-        "device.reason.unknown", "device.reason.media-empty", "device.reason.media-jam", "device.reason.offline",
-        "identify.card", "identify.code", "identify.typeCode", "identify.keypadLabel", "identify.keypadPlaceholder",
-        "identify.readFailed", "identify.badCode",
-        "identify.passport.prompt", "identify.passport.type", "identify.passport.numberLabel",
-        "identify.passport.numberPlaceholder", "identify.passport.birthLabel", "identify.passport.birthPlaceholder",
-        "identify.passport.expiryLabel", "identify.passport.expiryPlaceholder", "identify.passport.fieldStep",
-        "identify.passport.typedNumber", "identify.passport.typedBirth", "identify.passport.badNumber",
-        "identify.passport.badBirthDate", "identify.passport.badExpiryDate", "identify.passport.badMRZ",
-        "identify.passport.reading", "identify.passport.accessDenied", "identify.passport.noDocument",
-        "identify.passport.cardRemoved", "identify.passport.readFailed", "identify.passport.readerOffline",
-        "identify.passport.cannotRead", "identify.passport.retry", "identify.passport.retype",
-        "pickups.searching", "pickups.hello", "pickups.choose", "print.printing", "print.wait",
-        "receipt.offer", "receipt.yes", "receipt.no", "receipt.printing", "receipt.failed",
-        "receipt.collectionTitle", "receipt.submissionTitle", "receipt.pages",
-        "rate.prompt", "rate.reasonPrompt", "rate.thanks", "rate.followUp",
-        "rate.level.1", "rate.level.2", "rate.level.3", "rate.level.4", "rate.level.5",
-        "rate.reason.waiting", "rate.reason.device", "rate.reason.guidance", "rate.reason.result", "rate.reason.other",
-        "progress.prompt", "progress.typeCode", "progress.keypadLabel", "progress.keypadPlaceholder", "progress.badCode",
-        "progress.searching", "progress.status", "progress.updated", "progress.notFound", "progress.unknownOffline",
-        "progress.state.accepted", "progress.state.in-review", "progress.state.approved",
-        "progress.state.ready-for-pickup", "progress.state.rejected", "progress.state.collected",
-        "services.choose", "checklist.materials", "checklist.copies", "checklist.scannable", "checklist.fees",
-        "checklist.timeLimit", "checklist.scan", "checklist.submit",
-        "scan.prompt", "scan.count", "scan.start", "scan.done", "scan.scanning", "scan.failed", "scan.unavailable",
-        "submit.sending", "submit.done", "submit.reference", "submit.keep",
-        "help.sent", "help.hotline", "help.back",
-        "maintenance.title", "maintenance.body", "maintenance.hotline",
-    ]
 }

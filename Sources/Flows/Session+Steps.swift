@@ -3,10 +3,16 @@ import ScreenModel
 
 /// What each kind of step does when entered, on a key, and on an answer from the daemon.
 extension Session {
-    static let ratingLevels = 5
+    /// The five levels of the rating, 1 (非常满意, very satisfied) to 5, by their texts.
+    static let ratingLevelTexts: [TextKey] = [.rateLevel1, .rateLevel2, .rateLevel3, .rateLevel4, .rateLevel5]
+    static var ratingLevels: Int { ratingLevelTexts.count }
     /// Ratings at or below this level (不满意, dissatisfied) ask for a reason.
     static let firstUnhappyLevel = 4
-    static let ratingReasons = ["waiting", "device", "guidance", "result", "other"]
+    /// Why a low rating was given: the name recorded for the platform, and the citizen's words.
+    static let ratingReasons: [(name: String, text: TextKey)] = [
+        ("waiting", .rateReasonWaiting), ("device", .rateReasonDevice), ("guidance", .rateReasonGuidance),
+        ("result", .rateReasonResult), ("other", .rateReasonOther),
+    ]
     static let listPageSize = 8
 
     mutating func onEnter() -> [SessionAction] {
@@ -65,7 +71,7 @@ extension Session {
             guard let number = digit(key), number <= current.options.count else { return [] }
             let option = current.options[number - 1]
             if let role = missingRole(for: option.target) {
-                step.notice = content.texts("common.unavailableShort", language, ["reason": reasonText(role)])
+                step.notice = content.texts(.commonUnavailableShort, language, ["reason": reasonText(role)])
                 return []
             }
             return go(option.target)
@@ -137,7 +143,7 @@ extension Session {
         case .reason:
             guard let number = digit(key), number <= Self.ratingReasons.count, let level = step.ratingLevel else { return [] }
             step.phase = .thanks
-            return [.record(.rating(flow: ratedFlow, level: level, reason: Self.ratingReasons[number - 1]))]
+            return [.record(.rating(flow: ratedFlow, level: level, reason: Self.ratingReasons[number - 1].name))]
         case .thanks:
             return isConfirmKey(key) ? finish(.done) : []
         default:
@@ -165,7 +171,7 @@ extension Session {
             let typed = try? content.codes.classify(Array(value.utf8))
             let code = forResult ? typed?.value(for: .resultCode) : typed?.value(for: .pickupCode)
             guard let code else {
-                step.notice = content.texts(forResult ? "progress.badCode" : "identify.badCode", language)
+                step.notice = content.texts(forResult ? .progressBadCode : .identifyBadCode, language)
                 return []
             }
             step.keypad = nil
@@ -184,7 +190,7 @@ extension Session {
     /// result code or link the progress query. Anything else is told plainly.
     private mutating func routeScannedCode(_ bytes: [UInt8]) -> [SessionAction] {
         guard let scanned = try? content.codes.classify(bytes) else {
-            step.notice = content.texts("home.unknownCode", language)
+            step.notice = content.texts(.homeUnknownCode, language)
             return []
         }
         // A passport's MRZ: the collection, read with the key the MRZ gives.
@@ -201,7 +207,7 @@ extension Session {
             let actions = startFlow(flowID, pushingReturn: false)
             return actions + acceptCode(code)
         }
-        step.notice = content.texts("home.unknownCode", language)
+        step.notice = content.texts(.homeUnknownCode, language)
         return []
     }
 
@@ -222,7 +228,7 @@ extension Session {
             context.identity = identity
             return finish(.identified)
         case (.identify, .identityReadFailed):
-            step.notice = content.texts("identify.readFailed", language)
+            step.notice = content.texts(.identifyReadFailed, language)
             return []
         case (.identify, .codeScanned(let bytes)) where current.accepts.contains(.pickupCode) || current.accepts.contains(.passport):
             return identifyScanned(bytes)
@@ -231,7 +237,7 @@ extension Session {
         case (.queryProgress, .codeScanned(let bytes)) where step.phase != .waiting:
             let scanned = try? content.codes.classify(bytes)
             guard let code = scanned?.value(for: .resultURL) ?? scanned?.value(for: .resultCode) else {
-                step.notice = content.texts("progress.badCode", language)
+                step.notice = content.texts(.progressBadCode, language)
                 return []
             }
             step.keypad = nil
@@ -264,7 +270,7 @@ extension Session {
             step.phase = .main
             switch result {
             case .success(let pages): context.pagesScanned += pages
-            case .failure: step.notice = content.texts("scan.failed", language)
+            case .failure: step.notice = content.texts(.scanFailed, language)
             }
             return []
         case (.submit, .submitted(let reference)):
@@ -290,27 +296,25 @@ extension Session {
     /// A receipt for what this visit did, in both languages.
     func receipt() -> Receipt {
         let texts = content.texts
-        func both(_ key: String, _ arguments: [String: String] = [:]) -> Localized {
+        func both(_ key: TextKey, _ arguments: [String: String] = [:]) -> Localized {
             Localized(zhHans: texts(key, .zhHans, arguments), en: texts(key, .en, arguments))
         }
         var lines: [Localized] = []
         if let pickup = context.chosenPickup {
             lines.append(pickup.title)
             lines.append(pickup.department)
-            return Receipt(title: both("receipt.collectionTitle"), lines: lines, reference: pickup.id)
+            return Receipt(title: both(.receiptCollectionTitle), lines: lines, reference: pickup.id)
         }
         if let service = context.service {
             lines.append(service.name)
-            lines.append(both("receipt.pages", ["count": String(context.pagesScanned)]))
+            lines.append(both(.receiptPages, ["count": String(context.pagesScanned)]))
             lines.append(service.nextStep)
         }
-        return Receipt(title: both("receipt.submissionTitle"), lines: lines, reference: context.reference)
+        return Receipt(title: both(.receiptSubmissionTitle), lines: lines, reference: context.reference)
     }
 
     func reasonText(_ role: DeviceRole) -> String {
-        let reason = health[role]?.reason ?? "unknown"
-        let key = "device.reason.\(reason)"
-        return content.texts.has(key) ? content.texts(key, language) : content.texts("device.reason.unknown", language)
+        content.texts(.deviceReason(health[role]?.reason), language)
     }
 }
 

@@ -10,9 +10,16 @@ public struct Texts: Sendable {
 
     public init(tables: [Language: [String: String]]) { self.tables = tables }
 
-    /// The text for `key` in `language`, with `{placeholder}`s replaced. A missing key cannot happen
-    /// after validation; should it anyway, the key itself shows, which is ugly but not a crash.
-    public func callAsFunction(_ key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+    /// The text for `key` in `language`, with `{placeholder}`s replaced. Every ``TextKey`` is in
+    /// every locale file once the content has loaded.
+    public func callAsFunction(_ key: TextKey, _ language: Language, _ arguments: [String: String] = [:]) -> String {
+        callAsFunction(flowKey: key.rawValue, language, arguments)
+    }
+
+    /// The text for a key a flow file names (a flow's or step's title, a step's text, an option's
+    /// label), with `{placeholder}`s replaced. A missing key cannot happen after validation; should
+    /// it anyway, the key itself shows, which is ugly but not a crash.
+    public func callAsFunction(flowKey key: String, _ language: Language, _ arguments: [String: String] = [:]) -> String {
         var text = tables[language]?[key] ?? tables[.zhHans]?[key] ?? key
         for (name, value) in arguments {
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
@@ -35,7 +42,7 @@ public struct Texts: Sendable {
     }
 
     /// Reads `zh-Hans.yaml` and `en.yaml` from `directory`, checking that both hold the same keys with
-    /// the same placeholders and that every key in `required` exists.
+    /// the same placeholders and that every key in `required` (the code's, ``TextKey/allCases``) exists.
     static func load(directory: URL, displayDirectory: String, required: Set<String>, log: inout ProblemLog) -> Texts {
         var tables: [Language: [String: String]] = [:]
         var lines: [Language: [String: Int]] = [:]
