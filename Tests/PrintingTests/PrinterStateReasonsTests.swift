@@ -48,4 +48,12 @@ struct PrinterStateReasonsTests {
         #expect(PrinterStateReasons.blockingError(PrinterStatus(state: .idle, reasons: ["offline-report"]), queue: "q")?.code == "printer-offline")
         #expect(PrinterStateReasons.blockingError(PrinterStatus(state: .idle, deviceReachable: false), queue: "q")?.code == "printer-offline")
     }
+
+    @Test("a printer's own word for an error refuses the job as hardware-fault, with the word in the detail")
+    func unknownError() throws {
+        let error = try #require(PrinterStateReasons.blockingError(PrinterStatus(state: .idle, reasons: ["vendor-specific-error"]), queue: "q"))
+        #expect(error.code == "hardware-fault")
+        #expect(error.action == .maintenance)
+        #expect(error.detail == "the printer of queue q reports vendor-specific")
+    }
 }

@@ -12,6 +12,9 @@ public enum PrinterStateReasons {
         var action: RecommendedAction
         /// Lower is more urgent, when several reasons are present.
         var rank: Int
+        /// The code of the error a job gets for this reason: the reason itself for a reason of the
+        /// table; nil for a word the printer made up (`vendor-specific-error`), which has no code.
+        var code: String?
     }
 
     /// Known reasons by their name without suffix. Reasons that stop printing are user or hardware
@@ -19,7 +22,7 @@ public enum PrinterStateReasons {
     static let table: [String: Meaning] = {
         var table: [String: Meaning] = [:]
         func add(_ names: [String], _ state: DeviceHealth.State, _ reason: String, _ action: RecommendedAction, _ rank: Int) {
-            for name in names { table[name] = Meaning(state: state, reason: reason, action: action, rank: rank) }
+            for name in names { table[name] = Meaning(state: state, reason: reason, action: action, rank: rank, code: reason) }
         }
         add(["offline", "shutdown", "timed-out", "connecting-to-device"], .offline, "offline", .reset, 0)
         add(["media-jam"], .userError, "media-jam", .maintenance, 10)
@@ -55,11 +58,11 @@ public enum PrinterStateReasons {
             // `offline-report` is how CUPS says the device is offline; other reports and warnings
             // about a blocking condition still print.
             if known.state == .offline || severity == nil || severity == "error" { return known }
-            return Meaning(state: .online, reason: known.reason, action: known.action, rank: known.rank + 100)
+            return Meaning(state: .online, reason: known.reason, action: known.action, rank: known.rank + 100, code: known.code)
         }
         // An unknown reason that says it is an error stops the printer; CUPS' own `cups-*` notes,
         // `paused` (read from printer-state) and suffix-less vendor words do not.
-        if severity == "error" { return Meaning(state: .hardwareError, reason: name, action: .maintenance, rank: 30) }
+        if severity == "error" { return Meaning(state: .hardwareError, reason: name, action: .maintenance, rank: 30, code: nil) }
         return nil
     }
 
@@ -99,7 +102,11 @@ public enum PrinterStateReasons {
         case (.offline, _):
             return DeviceError(code: "printer-offline", action: .reset, detail: "the printer of queue \(queue) is offline (\(reason))")
         default:
-            return DeviceError(code: reason, action: health.action, detail: "the printer of queue \(queue) reports \(reason)")
+            // A reason of the table is the error's code. A word the printer made up is told in the
+            // detail, under the table's code for the same state and action (hardware error,
+            // maintenance): error codes are a fixed set that flows and operators can rely on.
+            let code = table.values.first { $0.reason == reason }?.code ?? "hardware-fault"
+            return DeviceError(code: code, action: health.action, detail: "the printer of queue \(queue) reports \(reason)")
         }
     }
 }
