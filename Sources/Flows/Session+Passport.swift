@@ -116,27 +116,27 @@ extension Session {
             return finish(.identified)
         case .failure(let error):
             switch error.code {
-            case "access-denied":
+            case .accessDenied:
                 // The details are wrong: ask for them again, from the number.
                 openPassportEntry()
                 step.notice = content.texts("identify.passport.accessDenied", language)
-            case "no-document", "card-removed", "read-failed":
+            case .noDocument, .cardRemoved, .readFailed:
                 // The key may well be right: the passport was missing or moved. Offer to try again.
                 step.phase = .failed
                 step.notice = content.texts(Self.passportMessages[error.code] ?? "identify.passport.readFailed", language)
             default:
                 step.accessKey = nil
-                step.notice = content.texts(error.code == "reader-offline" ? "identify.passport.readerOffline"
+                step.notice = content.texts(error.code == .readerOffline ? "identify.passport.readerOffline"
                                                                            : "identify.passport.cannotRead", language)
             }
             return []
         }
     }
 
-    static let passportMessages = [
-        "no-document": "identify.passport.noDocument",
-        "card-removed": "identify.passport.cardRemoved",
-        "read-failed": "identify.passport.readFailed",
+    static let passportMessages: [DeviceErrorCode: String] = [
+        .noDocument: "identify.passport.noDocument",
+        .cardRemoved: "identify.passport.cardRemoved",
+        .readFailed: "identify.passport.readFailed",
     ]
 
     // MARK: Screen

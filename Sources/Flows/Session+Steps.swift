@@ -307,7 +307,7 @@ extension Session {
     }
 
     func reasonText(_ role: DeviceRole) -> String {
-        let reason = health[role]?.reason ?? "unknown"
+        let reason = health[role]?.reason?.rawValue ?? "unknown"
         let key = "device.reason.\(reason)"
         return content.texts.has(key) ? content.texts(key, language) : content.texts("device.reason.unknown", language)
     }

@@ -95,7 +95,7 @@ struct Devices: ParsableCommand {
                       "PAPER AND SUPPLIES"]
         let rows = devices.map { device in
             [device.id, device.category.rawValue, device.driver, device.model, device.health.state.rawValue,
-             device.health.reason ?? "-", device.health.action.rawValue, "\(device.counters.cardsRead)",
+             device.health.reason?.rawValue ?? "-", device.health.action.rawValue, "\(device.counters.cardsRead)",
              "\(device.counters.codesScanned + device.counters.pagesScanned)", "\(device.counters.pagesPrinted)",
              "\(device.counters.jobsFailed + device.counters.readFailures)", "\(device.counters.restarts)",
              device.details?.summary ?? "-"]
@@ -267,7 +267,7 @@ enum StatusTable {
         let header = ["DEVICE", "ROLE", "MODEL", "DRIVER", "STATE", "REASON", "ACTION"]
         let rows = status.devices.map { device in
             [device.id, device.role.rawValue, device.model, device.driver, device.health.state.rawValue,
-             device.health.reason ?? "-", device.health.action.rawValue]
+             device.health.reason?.rawValue ?? "-", device.health.action.rawValue]
         }
         lines.append(table(header, rows))
         if !status.alerts.isEmpty {

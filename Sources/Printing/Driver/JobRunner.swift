@@ -40,7 +40,7 @@ struct JobRunner {
                 }
                 if cancelled.isSet {
                     session.cancel(jobID)
-                    return .failed(DeviceError(code: "job-canceled", action: .retry,
+                    return .failed(DeviceError(code: .jobCanceled, action: .retry,
                                                detail: "job \(queue)-\(jobID) was cancelled by the kiosk"))
                 }
                 if clock.now - started >= settings.jobTimeout {
