@@ -11,7 +11,7 @@ public struct DeviceConnection: Sendable, Equatable {
     /// The setting, or a configuration error that names the key and the device.
     public func required(_ key: String, device id: String) throws(DeviceError) -> String {
         guard let value = settings[key], !value.isEmpty else {
-            throw DeviceError(code: "missing-connection", action: .configuration,
+            throw DeviceError(code: .missingConnection, action: .configuration,
                               detail: "device \(id) needs connection.\(key) in kiosk.yaml")
         }
         return value
@@ -33,7 +33,7 @@ public struct DeviceConnection: Sendable, Equatable {
 
     private static func checkAbsolute(_ path: String, key: String, device id: String) throws(DeviceError) {
         guard path.hasPrefix("/") else {
-            throw DeviceError(code: "bad-connection", action: .configuration,
+            throw DeviceError(code: .badConnection, action: .configuration,
                               detail: "device \(id): connection.\(key) must be an absolute path")
         }
     }
@@ -61,7 +61,7 @@ public struct DeviceDrivers: Sendable {
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         guard let factory = factories[entry.driver] else {
-            throw DeviceError(code: "driver-unavailable", action: .configuration,
+            throw DeviceError(code: .driverUnavailable, action: .configuration,
                               detail: "model \(entry.model) uses driver \(entry.driver.rawValue), which this kioskd does not have")
         }
         return try factory.makeDevice(for: entry, id: id, connection: connection)

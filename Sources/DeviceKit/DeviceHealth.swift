@@ -15,17 +15,25 @@ public struct DeviceHealth: Sendable, Equatable, Codable, CustomStringConvertibl
 
     public var state: State
     /// A short machine-readable reason, e.g. `media-empty`, `media-jam`, `disconnected`.
-    public var reason: String?
+    public var reason: Reason?
     public var action: RecommendedAction
 
-    public init(state: State, reason: String? = nil, action: RecommendedAction = .none) {
+    public init(state: State, reason: Reason? = nil, action: RecommendedAction = .none) {
         self.state = state
         self.reason = reason
         self.action = action
     }
 
+    /// A device error's code as the reason.
+    public init(state: State, reason code: DeviceErrorCode, action: RecommendedAction = .none) {
+        self.init(state: state, reason: Reason(code), action: action)
+    }
+
     public static let online = DeviceHealth(state: .online)
-    public static func offline(_ reason: String = "disconnected") -> DeviceHealth {
+    public static func offline(_ code: DeviceErrorCode = .disconnected) -> DeviceHealth {
+        offline(Reason(code))
+    }
+    public static func offline(_ reason: Reason) -> DeviceHealth {
         DeviceHealth(state: .offline, reason: reason, action: .reset)
     }
 

@@ -9,12 +9,12 @@ public enum PDFWriter {
     /// PGM (as the simulated scanner makes them); a page without a resolution gets `defaultDPI`.
     public static func pdf(of pages: [ScannedPage], defaultDPI: Int = 300) throws(DeviceError) -> Data {
         guard !pages.isEmpty else {
-            throw DeviceError(code: "no-pages", action: .retry, detail: "a PDF needs at least one scanned page")
+            throw DeviceError(code: .noPages, action: .retry, detail: "a PDF needs at least one scanned page")
         }
         var images: [(CairoImage, Double)] = []
         for (number, page) in pages.enumerated() {
             guard let image = decode(page) else {
-                throw DeviceError(code: "bad-image", action: .retry,
+                throw DeviceError(code: .badImage, action: .retry,
                                   detail: "page \(number + 1) (\(page.format), \(page.data.count) bytes) is not an image the kiosk can read")
             }
             let dpi = page.format == "image/png" ? PNGResolution.dpi(of: page.data) ?? defaultDPI : defaultDPI
@@ -46,7 +46,7 @@ public enum PDFWriter {
             return drawing == CAIRO_STATUS_SUCCESS ? cairo_surface_status(surface) : drawing
         }
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw DeviceError(code: "pdf-encoding", action: .retry,
+            throw DeviceError(code: .pdfEncoding, action: .retry,
                               detail: "cairo could not write the PDF: \(String(cString: cairo_status_to_string(status)))")
         }
         return sink.data

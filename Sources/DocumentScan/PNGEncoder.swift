@@ -8,7 +8,7 @@ import Foundation
 public enum PNGEncoder {
     public static func encode(_ page: RawPage) throws(DeviceError) -> Data {
         guard let image = surface(for: page) else {
-            throw DeviceError(code: "image-encoding", action: .retry,
+            throw DeviceError(code: .imageEncoding, action: .retry,
                               detail: "cairo could not make a \(page.width)×\(page.height) image")
         }
         let sink = CairoSink()
@@ -16,7 +16,7 @@ public enum PNGEncoder {
             cairo_surface_write_to_png_stream(image.surface, write, closure)
         }
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw DeviceError(code: "image-encoding", action: .retry,
+            throw DeviceError(code: .imageEncoding, action: .retry,
                               detail: "cairo could not write the PNG: \(String(cString: cairo_status_to_string(status)))")
         }
         return PNGResolution.inserting(dpi: page.resolutionDPI, into: sink.data)

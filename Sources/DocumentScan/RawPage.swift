@@ -27,7 +27,7 @@ public struct RawPage: Sendable, Equatable {
         }
         guard width > 0, height > 0, bytesPerLine >= needed, bytes.count >= bytesPerLine * height,
               (1...100_000).contains(width), (1...100_000).contains(height) else {
-            throw DeviceError(code: "bad-image", action: .reset,
+            throw DeviceError(code: .badImage, action: .reset,
                               detail: "scanner sent \(bytes.count) bytes for \(width)×\(height) \(layout.rawValue) at \(bytesPerLine) bytes per line")
         }
         self.layout = layout

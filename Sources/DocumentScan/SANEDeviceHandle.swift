@@ -19,7 +19,7 @@ final class SANEDeviceHandle {
         case .good where opened != nil:
             handle = opened
         case .good, .invalid, .unsupported:
-            throw DeviceError(code: "not-found", action: .reset,
+            throw DeviceError(code: .notFound, action: .reset,
                               detail: "SANE has no device \(name): unplugged, switched off, misnamed, or its backend is not installed")
         default:
             throw status.error("sane_open \(name)")
@@ -36,7 +36,7 @@ final class SANEDeviceHandle {
 
     private func open() throws(DeviceError) -> SANE_Handle {
         guard let handle else {
-            throw DeviceError(code: "not-open", action: .reset, detail: "SANE device \(name) is closed")
+            throw DeviceError(code: .notOpen, action: .reset, detail: "SANE device \(name) is closed")
         }
         return handle
     }
@@ -85,7 +85,7 @@ final class SANEDeviceHandle {
         let bytes = Array(string.utf8CString)
         let capacity = max(option.size, 1)
         guard bytes.count <= capacity else {
-            throw DeviceError(code: "bad-option-value", action: .configuration,
+            throw DeviceError(code: .badOptionValue, action: .configuration,
                               detail: "\(name): option \(option.name) takes at most \(capacity - 1) bytes")
         }
         // The backend may read the whole option size, so the buffer has it all, zero-filled.
@@ -114,7 +114,7 @@ final class SANEDeviceHandle {
 
     private func checkSettable(_ option: SANEOption) throws(DeviceError) {
         guard option.isSettable, option.isActive else {
-            throw DeviceError(code: "unsupported", action: .configuration,
+            throw DeviceError(code: .unsupported, action: .configuration,
                               detail: "\(name): option \(option.name) cannot be set now")
         }
     }

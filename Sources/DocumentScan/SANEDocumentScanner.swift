@@ -67,10 +67,10 @@ public final class SANEDocumentScanner: DocumentScanner {
         let cancellation = ScanCancellation()
         try state.withLock { state throws(DeviceError) in
             guard state.sink != nil else {
-                throw DeviceError(code: "not-started", action: .reset, detail: "scanner \(id) is not started")
+                throw DeviceError(code: .notStarted, action: .reset, detail: "scanner \(id) is not started")
             }
             guard state.scan == nil else {
-                throw DeviceError(code: "busy", action: .retry, detail: "scanner \(id) is already scanning")
+                throw DeviceError(code: .busy, action: .retry, detail: "scanner \(id) is already scanning")
             }
             state.scan = cancellation
             state.report(DeviceHealth(state: .busy))
@@ -163,8 +163,8 @@ public final class SANEDocumentScanner: DocumentScanner {
     /// device (a cancel, an empty feeder, a setting it lacks) leave it online.
     static func health(after error: DeviceError) -> DeviceHealth {
         switch error.code {
-        case "not-found": .offline("not-found")
-        case "bad-image": DeviceHealth(state: .offline, reason: error.code, action: .reset)
+        case .notFound: .offline(.notFound)
+        case .badImage: DeviceHealth(state: .offline, reason: error.code, action: .reset)
         default: SANEStatus.failures.first { $0.code == error.code }?.health ?? .online
         }
     }

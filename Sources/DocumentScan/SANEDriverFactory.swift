@@ -19,7 +19,7 @@ public struct SANEDriverFactory: DeviceDriverFactory {
 
     public func makeScanner(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> SANEDocumentScanner {
         guard entry.driver == .sane, entry.category == .documentScanner else {
-            throw DeviceError(code: "driver-unavailable", action: .configuration,
+            throw DeviceError(code: .driverUnavailable, action: .configuration,
                               detail: "model \(entry.model) is a \(entry.category.rawValue) for driver \(entry.driver.rawValue), not a sane document scanner")
         }
         let device = try connection.required("device", device: id)
@@ -74,6 +74,6 @@ public struct SANEDriverFactory: DeviceDriverFactory {
     }
 
     private static func bad(_ key: String, of id: String, _ problem: String) -> DeviceError {
-        DeviceError(code: "bad-connection", action: .configuration, detail: "device \(id): connection.\(key) \(problem)")
+        DeviceError(code: .badConnection, action: .configuration, detail: "device \(id): connection.\(key) \(problem)")
     }
 }

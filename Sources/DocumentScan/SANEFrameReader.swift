@@ -57,13 +57,13 @@ struct SANEFrameReader {
             guard channels.count < 3 else {
                 // Red, green and blue are the most frames a page has; a backend that never says
                 // "last frame" must not keep the kiosk reading forever.
-                throw DeviceError(code: "bad-image", action: .reset, detail: "\(device.name) sent more than three frames for one page")
+                throw DeviceError(code: .badImage, action: .reset, detail: "\(device.name) sent more than three frames for one page")
             }
             // A three-pass scanner sends red, green and blue as frames of their own.
             let status = device.start()
             guard status == .good else { throw status.error("sane_start (next frame) on \(device.name)") }
         }
-        guard let shape else { throw DeviceError(code: "bad-image", action: .reset, detail: "no frame") }
+        guard let shape else { throw DeviceError(code: .badImage, action: .reset, detail: "no frame") }
         return try Self.page(from: channels, shape: shape, resolutionDPI: resolutionDPI)
     }
 
@@ -72,7 +72,7 @@ struct SANEFrameReader {
         let lines = Int(parameters.lines)
         let expected = lines > 0 && lineBytes > 0 ? lineBytes * lines : nil
         if let expected, expected > Self.maxPageBytes {
-            throw DeviceError(code: "page-too-large", action: .configuration,
+            throw DeviceError(code: .pageTooLarge, action: .configuration,
                               detail: "\(device.name) announced \(expected) bytes for one page; lower the resolution")
         }
         var data: [UInt8] = []
@@ -81,7 +81,7 @@ struct SANEFrameReader {
         while true {
             if cancellation.isCancelled {
                 device.cancelMidFrame()
-                throw DeviceError(code: "cancelled", action: .none, detail: "scan on \(device.name) cancelled")
+                throw DeviceError(code: .cancelled, action: .none, detail: "scan on \(device.name) cancelled")
             }
             let (status, count) = buffer.withUnsafeMutableBufferPointer { device.read(into: $0) }
             switch status {
@@ -89,7 +89,7 @@ struct SANEFrameReader {
                 data.append(contentsOf: buffer[0..<min(count, buffer.count)])
                 guard data.count <= Self.maxPageBytes else {
                     device.cancelMidFrame()
-                    throw DeviceError(code: "page-too-large", action: .configuration,
+                    throw DeviceError(code: .pageTooLarge, action: .configuration,
                                       detail: "\(device.name) sent more than \(Self.maxPageBytes) bytes for one page")
                 }
                 progress(ScanProgress(page: page, bytesRead: alreadyRead + data.count, expectedBytes: expected))
@@ -112,7 +112,7 @@ struct SANEFrameReader {
         let bytesPerLine = Int(shape.bytes_per_line)
         let depth = Int(shape.depth)
         guard width > 0, bytesPerLine > 0, [1, 8, 16].contains(depth) else {
-            throw DeviceError(code: "bad-image", action: .reset,
+            throw DeviceError(code: .badImage, action: .reset,
                               detail: "unusable parameters: \(width) pixels, \(bytesPerLine) bytes per line, depth \(depth)")
         }
         func height(_ bytes: [UInt8]) -> Int {
@@ -146,7 +146,7 @@ struct SANEFrameReader {
             }
             return try RawPage(layout: .rgb8, width: width, height: rows, bytesPerLine: width * 3, resolutionDPI: resolutionDPI, bytes: bytes)
         }
-        throw DeviceError(code: "unsupported", action: .configuration,
+        throw DeviceError(code: .unsupported, action: .configuration,
                           detail: "scanner sent frame formats \(frames.keys.map(\.rawValue).sorted()) (JPEG, G3/G4 and infrared frames are not supported)")
     }
 
@@ -154,7 +154,7 @@ struct SANEFrameReader {
     /// the machine's byte order (SANE standard 4.3.8); 1-bit colour samples become 0 or 255.
     static func unpack(_ bytes: [UInt8], rows: Int, samplesPerLine: Int, bytesPerLine: Int, depth: Int) throws(DeviceError) -> [UInt8] {
         guard bytesPerLine >= (samplesPerLine * depth + 7) / 8, bytes.count >= rows * bytesPerLine else {
-            throw DeviceError(code: "bad-image", action: .reset,
+            throw DeviceError(code: .badImage, action: .reset,
                               detail: "\(bytesPerLine) bytes per line cannot hold \(samplesPerLine) samples of \(depth) bits")
         }
         var out = [UInt8](repeating: 0, count: rows * samplesPerLine)

@@ -29,13 +29,13 @@ struct SANEOptionSetter {
         guard let option = try device.option(named: "source"), option.isActive, option.isSettable else {
             // A device without a source option has only the one it has: a flatbed, as a rule.
             guard source == .flatbed else {
-                throw DeviceError(code: "unsupported", action: .configuration,
+                throw DeviceError(code: .unsupported, action: .configuration,
                                   detail: "\(device.name) has no document feeder (no source option)")
             }
             return nil
         }
         guard let value = Self.sourceValue(source, among: option.allowedStrings) else {
-            throw DeviceError(code: "unsupported", action: .configuration,
+            throw DeviceError(code: .unsupported, action: .configuration,
                               detail: "\(device.name) offers no \(source.rawValue) source (it has \(option.allowedStrings.joined(separator: ", ")))")
         }
         try device.set(option, string: value)
@@ -52,7 +52,7 @@ struct SANEOptionSetter {
         let wantsDepth: Int32 = mode == .lineart ? 1 : 8
         let value = Self.modeValue(mode, among: allowed) ?? (mode == .lineart ? Self.modeValue(.gray, among: allowed) : nil)
         guard let value else {
-            throw DeviceError(code: "unsupported", action: .configuration,
+            throw DeviceError(code: .unsupported, action: .configuration,
                               detail: "\(device.name) offers no \(mode.rawValue) mode (it has \(allowed.joined(separator: ", ")))")
         }
         try device.set(option, string: value)
@@ -61,7 +61,7 @@ struct SANEOptionSetter {
             if words.isEmpty || words.contains(wantsDepth) {
                 try device.set(depth, word: wantsDepth)
             } else if mode == .lineart, Self.modeValue(.lineart, among: allowed) == nil {
-                throw DeviceError(code: "unsupported", action: .configuration,
+                throw DeviceError(code: .unsupported, action: .configuration,
                                   detail: "\(device.name) offers neither a lineart mode nor 1-bit depth")
             }
         }
@@ -70,7 +70,7 @@ struct SANEOptionSetter {
 
     private func setResolution(_ dpi: Int) throws(DeviceError) -> Int {
         guard let option = try device.option(named: "resolution"), option.isActive else {
-            throw DeviceError(code: "unsupported", action: .configuration,
+            throw DeviceError(code: .unsupported, action: .configuration,
                               detail: "\(device.name) has no resolution option")
         }
         if option.isSettable {
@@ -86,30 +86,30 @@ struct SANEOptionSetter {
     /// Sets a backend-specific option from its text form, typed by its descriptor.
     private func setBackendOption(_ name: String, to text: String) throws(DeviceError) {
         guard let option = try device.option(named: name) else {
-            throw DeviceError(code: "unsupported", action: .configuration, detail: "\(device.name) has no option \(name)")
+            throw DeviceError(code: .unsupported, action: .configuration, detail: "\(device.name) has no option \(name)")
         }
         switch option.type {
         case .string:
             let allowed = option.allowedStrings
             guard allowed.isEmpty || allowed.contains(text) else {
-                throw DeviceError(code: "bad-option-value", action: .configuration,
+                throw DeviceError(code: .badOptionValue, action: .configuration,
                                   detail: "\(device.name): option \(name) takes one of \(allowed.joined(separator: ", "))")
             }
             try device.set(option, string: text)
         case .bool:
             guard let flag = ["yes": true, "true": true, "no": false, "false": false][text.lowercased()] else {
-                throw DeviceError(code: "bad-option-value", action: .configuration,
+                throw DeviceError(code: .badOptionValue, action: .configuration,
                                   detail: "\(device.name): option \(name) takes yes or no")
             }
             try device.set(option, word: flag ? 1 : 0)
         case .int, .fixed:
             guard let number = Double(text), number.isFinite, abs(number) < 1e9 else {
-                throw DeviceError(code: "bad-option-value", action: .configuration,
+                throw DeviceError(code: .badOptionValue, action: .configuration,
                                   detail: "\(device.name): option \(name) takes a number")
             }
             try device.set(option, word: option.nearestWord(to: option.word(for: number)))
         case .button, .group:
-            throw DeviceError(code: "unsupported", action: .configuration,
+            throw DeviceError(code: .unsupported, action: .configuration,
                               detail: "\(device.name): option \(name) takes no value")
         }
     }

@@ -22,7 +22,7 @@ struct SANEScanJob: Sendable {
         defer { device.cancel() }
         while pages.count < limit {
             if cancellation.isCancelled {
-                throw DeviceError(code: "cancelled", action: .none, detail: "scan on \(deviceName) cancelled")
+                throw DeviceError(code: .cancelled, action: .none, detail: "scan on \(deviceName) cancelled")
             }
             let status = device.start()
             switch status {
@@ -32,7 +32,7 @@ struct SANEScanJob: Sendable {
                 // The feeder ran empty after at least one page: the batch is done.
                 return pages
             case .noDocuments:
-                throw DeviceError(code: "no-documents", action: .retry,
+                throw DeviceError(code: .noDocuments, action: .retry,
                                   detail: settings.source == .feeder ? "the document feeder of \(deviceName) is empty"
                                                                      : "nothing to scan on \(deviceName)")
             default:

@@ -35,24 +35,24 @@ public enum SANEStatus: Sendable, Equatable, CustomStringConvertible {
         .ioError, .noMemory, .accessDenied, .warmingUp, .hardwareLocked,
     ]
 
-    /// The stable error code (kebab-case) a failure with this status gets.
-    public var code: String {
+    /// The stable error code a failure with this status gets; none for `good`, which is no failure.
+    public var code: DeviceErrorCode? {
         switch self {
-        case .good: "good"
-        case .unsupported: "unsupported"
-        case .cancelled: "cancelled"
-        case .deviceBusy: "busy"
-        case .invalid: "invalid-argument"
-        case .endOfFile: "unexpected-end"
-        case .jammed: "media-jam"
-        case .noDocuments: "no-documents"
-        case .coverOpen: "cover-open"
-        case .ioError: "io-error"
-        case .noMemory: "out-of-memory"
-        case .accessDenied: "access-denied"
-        case .warmingUp: "warming-up"
-        case .hardwareLocked: "hardware-locked"
-        case .unknown: "scanner-error"
+        case .good: nil
+        case .unsupported: .unsupported
+        case .cancelled: .cancelled
+        case .deviceBusy: .busy
+        case .invalid: .invalidArgument
+        case .endOfFile: .unexpectedEnd
+        case .jammed: .mediaJam
+        case .noDocuments: .noDocuments
+        case .coverOpen: .coverOpen
+        case .ioError: .ioError
+        case .noMemory: .outOfMemory
+        case .accessDenied: .accessDenied
+        case .warmingUp: .warmingUp
+        case .hardwareLocked: .hardwareLocked
+        case .unknown: .scannerError
         }
     }
 
@@ -73,17 +73,19 @@ public enum SANEStatus: Sendable, Equatable, CustomStringConvertible {
         case .good, .cancelled, .noDocuments, .unsupported, .invalid:
             .online
         case .unknown:
-            DeviceHealth(state: .offline, reason: code, action: action)
+            DeviceHealth(state: .offline, reason: reason, action: action)
         case .deviceBusy, .warmingUp:
-            DeviceHealth(state: .busy, reason: code, action: action)
+            DeviceHealth(state: .busy, reason: reason, action: action)
         case .jammed, .coverOpen:
-            DeviceHealth(state: .userError, reason: code, action: action)
+            DeviceHealth(state: .userError, reason: reason, action: action)
         case .hardwareLocked, .noMemory:
-            DeviceHealth(state: .hardwareError, reason: code, action: action)
+            DeviceHealth(state: .hardwareError, reason: reason, action: action)
         case .ioError, .endOfFile, .accessDenied:
-            DeviceHealth(state: .offline, reason: code, action: action)
+            DeviceHealth(state: .offline, reason: reason, action: action)
         }
     }
+
+    private var reason: DeviceHealth.Reason? { code.map(DeviceHealth.Reason.init) }
 
     /// SANE's own words for the status (`sane_strstatus`), for the operator's detail.
     public var description: String {
@@ -107,8 +109,8 @@ public enum SANEStatus: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The error for a call that failed with this status; `context` says what was being done
-    /// (e.g. `sane_start on test:0`), never anything scanned.
+    /// (e.g. `sane_start on test:0`), never anything scanned. Callers check for `good` first.
     public func error(_ context: String) -> DeviceError {
-        DeviceError(code: code, action: action, detail: "\(context): \(description)")
+        DeviceError(code: code ?? .scannerError, action: action, detail: "\(context): \(description)")
     }
 }

@@ -40,7 +40,7 @@ public enum SANETestBackend {
         try enable()
         let number = handedOut.add(1, ordering: .relaxed).newValue
         guard number < deviceCount else {
-            throw DeviceError(code: "no-test-device", action: .configuration,
+            throw DeviceError(code: .noTestDevice, action: .configuration,
                               detail: "all \(deviceCount) test backend devices are taken; raise SANETestBackend.deviceCount")
         }
         return "test:\(number)"
@@ -48,7 +48,7 @@ public enum SANETestBackend {
 
     private static func makeDirectory() throws(DeviceError) -> String {
         guard !SANERuntime.shared.hasInitialised else {
-            throw DeviceError(code: "sane-already-initialised", action: .configuration,
+            throw DeviceError(code: .saneAlreadyInitialised, action: .configuration,
                               detail: "SANE was initialised before the test backend was enabled; its configuration path is fixed now")
         }
         let path = FileManager.default.temporaryDirectory
@@ -58,10 +58,10 @@ public enum SANETestBackend {
             try "test\n".write(toFile: path + "/dll.conf", atomically: true, encoding: .utf8)
             try "number_of_devices \(deviceCount)\n".write(toFile: path + "/test.conf", atomically: true, encoding: .utf8)
         } catch {
-            throw DeviceError(code: "not-writable", action: .configuration, detail: "cannot write \(path): \(error.localizedDescription)")
+            throw DeviceError(code: .notWritable, action: .configuration, detail: "cannot write \(path): \(error.localizedDescription)")
         }
         guard FileManager.default.fileExists(atPath: backendLibrary) else {
-            throw DeviceError(code: "test-backend-missing", action: .configuration,
+            throw DeviceError(code: .testBackendMissing, action: .configuration,
                               detail: "SANE's test backend is not installed (\(backendLibrary)); install libsane1 / sane-utils")
         }
         setenv("SANE_CONFIG_DIR", path, 1)

@@ -21,13 +21,13 @@ public struct ScannedDocument: Sendable, Equatable {
     /// its path: the outbox copies (or seals) it from there, after which the caller removes it.
     public func writePDF(inFolder folder: String, name: String = "scan-\(UUID().uuidString.lowercased()).pdf") throws(DeviceError) -> String {
         guard !name.contains("/"), !name.isEmpty else {
-            throw DeviceError(code: "bad-file-name", action: .configuration, detail: "not a file name: \(name)")
+            throw DeviceError(code: .badFileName, action: .configuration, detail: "not a file name: \(name)")
         }
         let path = (folder as NSString).appendingPathComponent(name)
         // Created 0600 from the start, so the scan is never readable by others even for a moment.
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
-            throw DeviceError(code: "not-writable", action: .configuration,
+            throw DeviceError(code: .notWritable, action: .configuration,
                               detail: "cannot create \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
@@ -44,7 +44,7 @@ public struct ScannedDocument: Sendable, Equatable {
         guard written else {
             let reason = String(cString: strerror(errno))
             unlink(path)
-            throw DeviceError(code: "not-writable", action: .configuration, detail: "cannot write \(path): \(reason)")
+            throw DeviceError(code: .notWritable, action: .configuration, detail: "cannot write \(path): \(reason)")
         }
         return path
     }

@@ -14,7 +14,7 @@ public enum ScannerProbe {
         }
 
         public struct Failure: Sendable, Equatable, Codable {
-            public var code: String
+            public var code: DeviceErrorCode
             public var action: RecommendedAction
             public var detail: String
         }
@@ -67,13 +67,13 @@ public enum ScannerProbe {
             report.devices = try await runtime.devices()
             guard let device else { return report }
             guard let folder else {
-                throw DeviceError(code: "missing-folder", action: .configuration, detail: "a scan needs a folder for its files")
+                throw DeviceError(code: .missingFolder, action: .configuration, detail: "a scan needs a folder for its files")
             }
             let scanner = SANEDocumentScanner(id: "probe", deviceName: device, settings: settings, runtime: runtime)
             do {
                 try await scanner.start(sink: DeviceEventSink(deviceID: "probe", role: .documentScanner) { _ in })
             } catch {
-                throw (error as? DeviceError) ?? DeviceError(code: "scanner-error", action: .reset, detail: "\(error)")
+                throw (error as? DeviceError) ?? DeviceError(code: .scannerError, action: .reset, detail: "\(error)")
             }
             let scanned = await Self.scan(scanner, settings: settings)
             report.health = await scanner.currentHealth()
@@ -104,7 +104,7 @@ public enum ScannerProbe {
                                                     attributes: [.posixPermissions: 0o700])
             try data.write(to: URL(fileURLWithPath: path))
         } catch {
-            throw DeviceError(code: "not-writable", action: .configuration, detail: "cannot write \(path): \(error.localizedDescription)")
+            throw DeviceError(code: .notWritable, action: .configuration, detail: "cannot write \(path): \(error.localizedDescription)")
         }
     }
 

@@ -117,27 +117,27 @@ extension Session {
             return finish(.identified)
         case .failure(let error):
             switch error.code {
-            case "access-denied":
+            case .accessDenied:
                 // The details are wrong: ask for them again, from the number.
                 openPassportEntry()
                 step.notice = content.texts(.identifyPassportAccessDenied, language)
-            case "no-document", "card-removed", "read-failed":
+            case .noDocument, .cardRemoved, .readFailed:
                 // The key may well be right: the passport was missing or moved. Offer to try again.
                 step.phase = .failed
                 step.notice = content.texts(Self.passportMessages[error.code] ?? .identifyPassportReadFailed, language)
             default:
                 step.accessKey = nil
-                step.notice = content.texts(error.code == "reader-offline" ? .identifyPassportReaderOffline
+                step.notice = content.texts(error.code == .readerOffline ? .identifyPassportReaderOffline
                                                                            : .identifyPassportCannotRead, language)
             }
             return []
         }
     }
 
-    static let passportMessages: [String: TextKey] = [
-        "no-document": .identifyPassportNoDocument,
-        "card-removed": .identifyPassportCardRemoved,
-        "read-failed": .identifyPassportReadFailed,
+    static let passportMessages: [DeviceErrorCode: TextKey] = [
+        .noDocument: .identifyPassportNoDocument,
+        .cardRemoved: .identifyPassportCardRemoved,
+        .readFailed: .identifyPassportReadFailed,
     ]
 
     // MARK: Screen

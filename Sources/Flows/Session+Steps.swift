@@ -314,7 +314,7 @@ extension Session {
     }
 
     func reasonText(_ role: DeviceRole) -> String {
-        content.texts(.deviceReason(health[role]?.reason), language)
+        content.texts(.deviceReason(health[role]?.reason?.rawValue), language)
     }
 }
 

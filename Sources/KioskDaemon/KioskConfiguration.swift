@@ -197,7 +197,7 @@ public struct CheckedConfiguration: Sendable {
                 do throws(DeviceError) {
                     _ = try DeviceDrivers.kiosk.makeDevice(for: entry, id: device.id, connection: device.connection)
                 } catch {
-                    let problemField = error.code == "driver-unavailable" ? field : "devices.\(index).connection"
+                    let problemField = error.code == .driverUnavailable ? field : "devices.\(index).connection"
                     log.add(ConfigProblem(file: path, line: device.line, field: problemField, message: error.detail))
                 }
             }

@@ -21,7 +21,7 @@ extension KioskRuntime {
                 if let job, let printer = await self.devices.printer(for: .certificatePrinter) {
                     outcome = await printer.print(job)
                 } else {
-                    outcome = .failed(DeviceError(code: job == nil ? "document-missing" : "no-printer",
+                    outcome = .failed(DeviceError(code: job == nil ? .documentMissing : .noPrinter,
                                                   action: job == nil ? .configuration : .reset,
                                                   detail: "certificate for pickup \(pickup.id) cannot be printed"))
                 }
@@ -43,7 +43,7 @@ extension KioskRuntime {
         case .printReceipt(let receipt):
             let job = receiptJob(receipt, at: Date())
             group.addTask {
-                var outcome = PrintOutcome.failed(DeviceError(code: "no-printer", action: .reset, detail: "no receipt printer"))
+                var outcome = PrintOutcome.failed(DeviceError(code: .noPrinter, action: .reset, detail: "no receipt printer"))
                 if let printer = await self.devices.printer(for: .receiptPrinter) {
                     outcome = await printer.print(job)
                 }
@@ -93,7 +93,7 @@ extension KioskRuntime {
                         result = .success(pages.count)
                     } catch { result = .failure(error) }
                 } else {
-                    result = .failure(DeviceError(code: "no-scanner", action: .reset, detail: "no document scanner"))
+                    result = .failure(DeviceError(code: .noScanner, action: .reset, detail: "no document scanner"))
                 }
                 self.send(.answer(.documentsScanned(result), visit: visit))
             }
@@ -227,7 +227,7 @@ extension KioskRuntime {
         let recovered = health.isUsable && previous.map { !$0.isUsable } == true
         guard becameUnusable || recovered else { return }
         enqueue(.deviceAlert, DeviceAlertPayload(kioskId: configuration.kioskID, deviceId: deviceID, role: role.rawValue,
-                                                 state: health.state.rawValue, reason: health.reason, action: health.action.rawValue))
+                                                 state: health.state.rawValue, reason: health.reason?.rawValue, action: health.action.rawValue))
     }
 
     /// A tracking number a citizen can read out: kiosk, date, and six characters from an alphabet

@@ -5,7 +5,7 @@ extension KioskRuntime {
     /// session's `.readDocument`. Runs in a child task of the loop; the key goes nowhere else.
     func readDocument(_ accessKey: DocumentAccessKey) async -> Result<Identity, DeviceError> {
         guard let reader = await devices.accessKeyIdentityReader() else {
-            return .failure(DeviceError(code: "reader-offline", action: .configuration,
+            return .failure(DeviceError(code: .readerOffline, action: .configuration,
                                         detail: "no identity reader that reads passports is configured"))
         }
         do throws(DeviceError) {

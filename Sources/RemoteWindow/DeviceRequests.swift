@@ -53,7 +53,7 @@ public struct DeviceStatusEntry: Sendable, Equatable {
             "id": .string(id), "role": .string(role.rawValue), "state": .string(health.state.rawValue),
             "action": .string(health.action.rawValue),
         ]
-        if let reason = health.reason { fields["reason"] = .string(reason) }
+        if let reason = health.reason { fields["reason"] = .string(reason.rawValue) }
         return .object(fields)
     }
 }

@@ -31,10 +31,10 @@ struct CardPoller {
                 } else {
                     gaveUp = true
                     reader.emit(.identityReadFailed(DeviceError(
-                        code: "ga467-id-number-check-failed", action: .retry,
+                        code: .ga467IDNumberCheckFailed, action: .retry,
                         detail: "the card's ID number fails its GB 11643 check character")), generation)
                 }
-            } catch where error.code.hasPrefix("serial-") {
+            } catch where DeviceErrorCode.serialLine.contains(error.code) {
                 throw error
             } catch {
                 attempts += 1
@@ -56,7 +56,7 @@ struct CardPoller {
         default:
             let error = found.status?.error ?? GA467Status.unknownStatusError(found.sw3)
             let broken = found.status == .samSelfTestFailed || found.status == .samNotAuthorized
-            reader.setHealth(DeviceHealth(state: broken ? .hardwareError : .online, reason: broken ? error.code : nil,
+            reader.setHealth(DeviceHealth(state: broken ? .hardwareError : .online, reason: broken ? DeviceHealth.Reason(error.code) : nil,
                                           action: broken ? error.action : .none), generation)
         }
     }

@@ -11,13 +11,13 @@ public struct GA467DriverFactory: DeviceDriverFactory {
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         guard entry.category == .identityReader else {
-            throw DeviceError(code: "driver-category-mismatch", action: .configuration,
+            throw DeviceError(code: .driverCategoryMismatch, action: .configuration,
                               detail: "model \(entry.model) is a \(entry.category.rawValue); the ga467 driver runs identity readers")
         }
         let path = try connection.requiredAbsolutePath("path", device: id)
         let baud = entry.serial?.baud ?? 115_200
         guard SerialPort.isSupported(baud: baud) else {
-            throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+            throw DeviceError(code: .badCatalogEntry, action: .configuration,
                               detail: "model \(entry.model): serial.baud \(baud) is not a rate termios sets")
         }
         let decoder = try connection.optionalAbsolutePath("wlt-decoder", device: id)

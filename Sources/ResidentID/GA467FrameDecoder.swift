@@ -11,9 +11,9 @@ public enum GA467FrameError: Error, Sendable, Equatable {
     public var deviceError: DeviceError {
         switch self {
         case .badLength(let length):
-            DeviceError(code: "ga467-frame-length", action: .retry, detail: "a frame from the reader had length \(length)")
+            DeviceError(code: .ga467FrameLength, action: .retry, detail: "a frame from the reader had length \(length)")
         case .badChecksum(let expected, let received):
-            DeviceError(code: "ga467-frame-checksum", action: .retry,
+            DeviceError(code: .ga467FrameChecksum, action: .retry,
                         detail: "a frame from the reader had checksum \(hex(received)), expected \(hex(expected))")
         }
     }

@@ -36,13 +36,13 @@ public struct GA467Link: Sendable {
             case .needMoreData:
                 do {
                     decoder.feed(try port.readBlocking(deadline: deadline))
-                } catch where error.code == "serial-timeout" {
+                } catch where error.code == .serialTimeout {
                     if decoder.hasPartialFrame {
-                        throw DeviceError(code: "ga467-answer-incomplete", action: .retry,
+                        throw DeviceError(code: .ga467AnswerIncomplete, action: .retry,
                                           detail: "the reader's answer to \(command) stopped part-way")
                     }
                     if let lastFrameError { throw lastFrameError.deviceError }
-                    throw DeviceError(code: "ga467-no-answer", action: .reset,
+                    throw DeviceError(code: .ga467NoAnswer, action: .reset,
                                       detail: "the reader did not answer \(command) in time")
                 }
             }

@@ -50,7 +50,7 @@ public final class GA467Reader: IdentityReader {
         var sink: DeviceEventSink?
         var generation = 0
         var running = false
-        var health = DeviceHealth.offline("not-started")
+        var health = DeviceHealth.offline(.notStarted)
         var resetRequested = false
         var selfTestWaiters: [CheckedContinuation<DeviceHealth, Never>] = []
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -126,7 +126,7 @@ public final class GA467Reader: IdentityReader {
             return state.running
         }
         guard running else {
-            throw DeviceError(code: "not-started", action: .reset, detail: "reader \(id) is not started")
+            throw DeviceError(code: .notStarted, action: .reset, detail: "reader \(id) is not started")
         }
     }
 
@@ -135,7 +135,7 @@ public final class GA467Reader: IdentityReader {
     public func decodePhoto(_ photo: Identity.Photo) throws(DeviceError) -> [UInt8] {
         let (decoder, problem) = state.withLock { ($0.decoder, $0.decoderProblem) }
         guard let decoder else {
-            throw problem ?? DeviceError(code: "wlt-decoder-unavailable", action: .configuration,
+            throw problem ?? DeviceError(code: .wltDecoderUnavailable, action: .configuration,
                                          detail: "reader \(id) has no connection.wlt-decoder")
         }
         return try decoder.decode(Array(photo.bytes))
@@ -154,7 +154,7 @@ public final class GA467Reader: IdentityReader {
     // MARK: The reader's thread
 
     /// Errors that mean the line itself is gone or must be reopened.
-    private static let lineErrors: Set<String> = ["serial-disconnected", "serial-io-failed", "serial-closed", "reset-requested"]
+    private static let lineErrors: Set<DeviceErrorCode> = [.serialDisconnected, .serialIOFailed, .serialClosed, .resetRequested]
 
     private func run(generation: Int) {
         var failures = 0
@@ -165,7 +165,7 @@ public final class GA467Reader: IdentityReader {
                 port = try SerialPort.openBlocking(path: settings.path, baud: settings.baud)
             } catch {
                 failures += 1
-                setHealth(.offline(error.code == "serial-not-present" ? "disconnected" : error.code), generation)
+                setHealth(.offline(error.code == .serialNotPresent ? .disconnected : error.code), generation)
                 pause(settings.reopenBackoff.delay(afterFailure: failures, random: Double.random(in: 0..<1)), generation)
                 continue
             }
@@ -181,15 +181,15 @@ public final class GA467Reader: IdentityReader {
                 while isCurrent(generation) {
                     try serveSelfTests(&link, generation)
                     if state.withLock({ $0.resetRequested }) {
-                        throw DeviceError(code: "reset-requested", action: .reset, detail: "reset")
+                        throw DeviceError(code: .resetRequested, action: .reset, detail: "reset")
                     }
                     try poller.poll(&link)
                     pause(settings.pollInterval, generation)
                 }
             } catch where Self.lineErrors.contains(error.code) {
-                failures += error.code == "reset-requested" ? 0 : 1
+                failures += error.code == .resetRequested ? 0 : 1
                 poller.lineLost()
-                if error.code != "reset-requested" { setHealth(.offline("disconnected"), generation) }
+                if error.code != .resetRequested { setHealth(.offline(.disconnected), generation) }
             } catch {
                 // The SAM stopped answering although the line is there: treat it as a line to reopen.
                 failures += 1

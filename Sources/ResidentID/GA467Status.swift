@@ -51,34 +51,34 @@ public enum GA467Status: UInt8, Sendable, CaseIterable {
     /// The typed error for a status that is not a success. Codes are stable; details name the status
     /// byte and never any card data.
     public var error: DeviceError {
-        let (code, action, meaning): (String, RecommendedAction, String) = switch self {
-        case .success: ("ga467-success", .none, "success")
-        case .noContent: ("ga467-no-content", .none, "the card has no content for this item")
-        case .cardFound: ("ga467-card-found", .none, "card found")
-        case .hostChecksumError: ("ga467-host-checksum-rejected", .retry, "the SAM rejected a frame's checksum")
-        case .hostLengthError: ("ga467-host-length-rejected", .retry, "the SAM rejected a frame's length")
-        case .commandError: ("ga467-command-rejected", .reset, "the SAM rejected the command")
-        case .notPermitted: ("ga467-not-permitted", .retry, "the SAM does not allow this operation now")
-        case .unknownError: ("ga467-unknown-error", .reset, "the SAM reported an unknown error")
-        case .cardAuthenticationFailed: ("ga467-card-authentication-failed", .retry, "the card did not authenticate the reader")
-        case .samAuthenticationFailed: ("ga467-sam-authentication-failed", .retry, "the reader did not authenticate the card")
-        case .verificationFailed: ("ga467-verification-failed", .retry, "the card's data did not verify")
-        case .fingerprintVerificationFailed: ("ga467-fingerprint-verification-failed", .retry, "the fingerprint data did not verify")
-        case .dataLengthError: ("ga467-data-length-error", .retry, "the card's data has a wrong length")
-        case .wrongCard: ("ga467-wrong-card", .retry, "the card is not one the reader can read")
-        case .readFailed: ("ga467-read-failed", .retry, "reading the card failed")
-        case .randomNumberFailed: ("ga467-random-number-failed", .retry, "the card gave no random number")
-        case .samSelfTestFailed: ("ga467-sam-self-test-failed", .maintenance, "the SAM's self-test failed")
-        case .samNotAuthorized: ("ga467-sam-not-authorized", .maintenance, "the SAM is not authorised")
-        case .cardNotFound: ("ga467-card-not-found", .retry, "no card in the field")
-        case .selectFailed: ("ga467-select-failed", .retry, "selecting the card failed")
+        let (code, action, meaning): (DeviceErrorCode, RecommendedAction, String) = switch self {
+        case .success: (.ga467Success, .none, "success")
+        case .noContent: (.ga467NoContent, .none, "the card has no content for this item")
+        case .cardFound: (.ga467CardFound, .none, "card found")
+        case .hostChecksumError: (.ga467HostChecksumRejected, .retry, "the SAM rejected a frame's checksum")
+        case .hostLengthError: (.ga467HostLengthRejected, .retry, "the SAM rejected a frame's length")
+        case .commandError: (.ga467CommandRejected, .reset, "the SAM rejected the command")
+        case .notPermitted: (.ga467NotPermitted, .retry, "the SAM does not allow this operation now")
+        case .unknownError: (.ga467UnknownError, .reset, "the SAM reported an unknown error")
+        case .cardAuthenticationFailed: (.ga467CardAuthenticationFailed, .retry, "the card did not authenticate the reader")
+        case .samAuthenticationFailed: (.ga467SAMAuthenticationFailed, .retry, "the reader did not authenticate the card")
+        case .verificationFailed: (.ga467VerificationFailed, .retry, "the card's data did not verify")
+        case .fingerprintVerificationFailed: (.ga467FingerprintVerificationFailed, .retry, "the fingerprint data did not verify")
+        case .dataLengthError: (.ga467DataLengthError, .retry, "the card's data has a wrong length")
+        case .wrongCard: (.ga467WrongCard, .retry, "the card is not one the reader can read")
+        case .readFailed: (.ga467ReadFailed, .retry, "reading the card failed")
+        case .randomNumberFailed: (.ga467RandomNumberFailed, .retry, "the card gave no random number")
+        case .samSelfTestFailed: (.ga467SAMSelfTestFailed, .maintenance, "the SAM's self-test failed")
+        case .samNotAuthorized: (.ga467SAMNotAuthorized, .maintenance, "the SAM is not authorised")
+        case .cardNotFound: (.ga467CardNotFound, .retry, "no card in the field")
+        case .selectFailed: (.ga467SelectFailed, .retry, "selecting the card failed")
         }
         return DeviceError(code: code, action: action, detail: "\(meaning) (SW3 \(hex(rawValue)))")
     }
 
     /// The error for a status byte outside the table.
     public static func unknownStatusError(_ byte: UInt8) -> DeviceError {
-        DeviceError(code: "ga467-unknown-status", action: .reset, detail: "the SAM answered with unknown status SW3 \(hex(byte))")
+        DeviceError(code: .ga467UnknownStatus, action: .reset, detail: "the SAM answered with unknown status SW3 \(hex(byte))")
     }
 }
 
@@ -98,7 +98,7 @@ public struct GA467Response: Sendable, Equatable {
 
     public init(frame: GA467Frame) throws(DeviceError) {
         guard frame.body.count >= 3 else {
-            throw DeviceError(code: "ga467-answer-too-short", action: .retry,
+            throw DeviceError(code: .ga467AnswerTooShort, action: .retry,
                               detail: "an answer of \(frame.body.count) bytes has no status word")
         }
         self.init(sw1: frame.body[0], sw2: frame.body[1], sw3: frame.body[2], data: Array(frame.body.dropFirst(3)))

@@ -48,6 +48,6 @@ public struct ReadAnswer: Sendable, Equatable {
     }
 
     private static func malformed(_ problem: String) -> DeviceError {
-        DeviceError(code: "ga467-read-answer-malformed", action: .retry, detail: "the read answer \(problem)")
+        DeviceError(code: .ga467ReadAnswerMalformed, action: .retry, detail: "the read answer \(problem)")
     }
 }

@@ -33,7 +33,7 @@ public enum TextBlockParser {
         case "I": return try foreign2017(text, photo: photo)
         case "Y": return try foreign2023(text, photo: photo)
         default:
-            throw DeviceError(code: "ga467-card-type-unknown", action: .retry,
+            throw DeviceError(code: .ga467CardTypeUnknown, action: .retry,
                               detail: "the card-type flag at offset 248 is not one this driver reads")
         }
     }
@@ -165,6 +165,6 @@ public enum TextBlockParser {
     }
 
     private static func invalid(_ field: String, _ problem: String) -> DeviceError {
-        DeviceError(code: "ga467-text-block-invalid", action: .retry, detail: "the card's \(field) \(problem)")
+        DeviceError(code: .ga467TextBlockInvalid, action: .retry, detail: "the card's \(field) \(problem)")
     }
 }

@@ -27,12 +27,12 @@ public final class WLTDecoder: Sendable {
     public init(path: String, symbol: String = "unpack") throws(DeviceError) {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
-            throw DeviceError(code: "wlt-decoder-unavailable", action: .configuration,
+            throw DeviceError(code: .wltDecoderUnavailable, action: .configuration,
                               detail: "cannot load the WLT decoder \(path): \(reason)")
         }
         guard let address = dlsym(handle, symbol) else {
             dlclose(handle)
-            throw DeviceError(code: "wlt-decoder-unavailable", action: .configuration,
+            throw DeviceError(code: .wltDecoderUnavailable, action: .configuration,
                               detail: "the WLT decoder \(path) has no function \(symbol)")
         }
         self.path = path
@@ -45,7 +45,7 @@ public final class WLTDecoder: Sendable {
     /// The photo as a BMP. Throws `wlt-decode-failed` when the library refuses it.
     public func decode(_ wlt: [UInt8]) throws(DeviceError) -> [UInt8] {
         guard wlt.count == TextBlockLayout.photoSize else {
-            throw DeviceError(code: "wlt-decode-failed", action: .retry, detail: "a WLT photo has 1024 bytes, not \(wlt.count)")
+            throw DeviceError(code: .wltDecodeFailed, action: .retry, detail: "a WLT photo has 1024 bytes, not \(wlt.count)")
         }
         var bmp = [UInt8](repeating: 0, count: Self.bmpSize + 1024)  // room for a decoder that writes more
         let result = lock.withLock { _ in
@@ -54,7 +54,7 @@ public final class WLTDecoder: Sendable {
             }
         }
         guard result == 1, bmp[0] == 0x42, bmp[1] == 0x4D else {
-            throw DeviceError(code: "wlt-decode-failed", action: .retry, detail: "the WLT decoder returned \(result)")
+            throw DeviceError(code: .wltDecodeFailed, action: .retry, detail: "the WLT decoder returned \(result)")
         }
         return Array(bmp.prefix(Self.bmpSize))
     }

@@ -15,13 +15,13 @@ public enum HIDReportError: Error, Sendable, Equatable, CustomStringConvertible 
     case symbologyChanged
 
     /// The stable code of the matching `DeviceError`.
-    public var code: String {
+    public var code: DeviceErrorCode {
         switch self {
-        case .reportTooShort: "report-too-short"
-        case .unexpectedReportID: "unexpected-report-id"
-        case .lengthOutOfRange: "report-length-out-of-range"
-        case .codeTooLong: "code-too-long"
-        case .symbologyChanged: "symbology-changed"
+        case .reportTooShort: .reportTooShort
+        case .unexpectedReportID: .unexpectedReportID
+        case .lengthOutOfRange: .reportLengthOutOfRange
+        case .codeTooLong: .codeTooLong
+        case .symbologyChanged: .symbologyChanged
         }
     }
 

@@ -12,14 +12,14 @@ enum LibUSBError {
         let detail = "\(step) failed: \(name(code))"
         switch libusb_error(rawValue: code) {
         case LIBUSB_ERROR_ACCESS:
-            return DeviceError(code: "usb-access-denied", action: .configuration,
+            return DeviceError(code: .usbAccessDenied, action: .configuration,
                                detail: detail + " (install kioskd's udev rules: kioskd udev-rules)")
         case LIBUSB_ERROR_BUSY:
-            return DeviceError(code: "usb-busy", action: .reset, detail: detail + " (another program holds the interface)")
+            return DeviceError(code: .usbBusy, action: .reset, detail: detail + " (another program holds the interface)")
         case LIBUSB_ERROR_NO_DEVICE, LIBUSB_ERROR_NOT_FOUND:
-            return DeviceError(code: "disconnected", action: .reset, detail: detail)
+            return DeviceError(code: .disconnected, action: .reset, detail: detail)
         default:
-            return DeviceError(code: "usb-error", action: .reset, detail: detail)
+            return DeviceError(code: .usbError, action: .reset, detail: detail)
         }
     }
 }

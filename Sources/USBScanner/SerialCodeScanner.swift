@@ -37,7 +37,7 @@ public final class SerialCodeScanner: CodeScanner {
         var generation = 0
         var running = false
         var threadAlive = false
-        var health = DeviceHealth.offline("not-started")
+        var health = DeviceHealth.offline(.notStarted)
         var reopenRequested = false
         var dropped = 0
         var exitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -93,7 +93,7 @@ public final class SerialCodeScanner: CodeScanner {
             if state.running { state.reopenRequested = true }
             return state.running
         }
-        guard running else { throw DeviceError(code: "not-started", action: .reset, detail: "scanner \(id) is not started") }
+        guard running else { throw DeviceError(code: .notStarted, action: .reset, detail: "scanner \(id) is not started") }
     }
 
     private func waitForThreadExit() async {
@@ -116,7 +116,7 @@ public final class SerialCodeScanner: CodeScanner {
                 port = try SerialPort.openBlocking(path: settings.path, baud: settings.baud)
             } catch {
                 failures += 1
-                setHealth(.offline(error.code == "serial-not-present" ? "disconnected" : error.code), generation)
+                setHealth(.offline(error.code == .serialNotPresent ? .disconnected : error.code), generation)
                 pause(settings.reopenBackoff.delay(afterFailure: failures, random: Double.random(in: 0..<1)), generation)
                 continue
             }
@@ -134,11 +134,11 @@ public final class SerialCodeScanner: CodeScanner {
                         }
                     }
                     failures = 0
-                } catch where error.code == "serial-timeout" {
+                } catch where error.code == .serialTimeout {
                     continue
                 } catch {
                     failures += 1
-                    setHealth(.offline(error.code == "serial-disconnected" ? "disconnected" : error.code), generation)
+                    setHealth(.offline(error.code == .serialDisconnected ? .disconnected : error.code), generation)
                     break readLoop
                 }
             }

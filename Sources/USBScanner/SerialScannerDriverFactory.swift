@@ -11,30 +11,30 @@ public struct SerialScannerDriverFactory: DeviceDriverFactory {
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         guard entry.category == .codeScanner else {
-            throw DeviceError(code: "driver-category-mismatch", action: .configuration,
+            throw DeviceError(code: .driverCategoryMismatch, action: .configuration,
                               detail: "model \(entry.model) is a \(entry.category.rawValue); the serial driver runs code scanners")
         }
         let path = try connection.requiredAbsolutePath("path", device: id)
         var terminator = SerialCodeFramer.Terminator.cr
         if let setting = connection["terminator"], !setting.isEmpty {
             guard let parsed = SerialCodeFramer.Terminator(setting: setting) else {
-                throw DeviceError(code: "bad-connection", action: .configuration,
+                throw DeviceError(code: .badConnection, action: .configuration,
                                   detail: "device \(id): connection.terminator must be CR, LF, CRLF or TAB")
             }
             terminator = parsed
         }
         guard let baud = entry.serial?.baud else {
-            throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+            throw DeviceError(code: .badCatalogEntry, action: .configuration,
                               detail: "model \(entry.model): the serial driver needs serial.baud")
         }
         guard SerialPort.isSupported(baud: baud) else {
-            throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+            throw DeviceError(code: .badCatalogEntry, action: .configuration,
                               detail: "model \(entry.model): serial.baud \(baud) is not a rate termios sets")
         }
         var maximumLength = 4096
         if let quirk = entry.quirks["max-code-length"] {
             guard let number = quirk.number, number >= 1, number <= 1_000_000, number.rounded() == number else {
-                throw DeviceError(code: "bad-catalog-entry", action: .configuration,
+                throw DeviceError(code: .badCatalogEntry, action: .configuration,
                                   detail: "model \(entry.model): quirk max-code-length must be a whole number from 1 to 1000000")
             }
             maximumLength = Int(number)

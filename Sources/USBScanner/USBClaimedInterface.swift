@@ -83,7 +83,7 @@ final class USBClaimedInterface {
             }
         }
         let which = wanted.map { "interface \($0)" } ?? "a HID interface"
-        throw DeviceError(code: "no-interrupt-endpoint", action: .configuration,
+        throw DeviceError(code: .noInterruptEndpoint, action: .configuration,
                           detail: "the device has no \(which) with an interrupt-IN endpoint; check usb.interface in the catalog")
     }
 }

@@ -56,7 +56,7 @@ public final class USBHIDCodeScanner: CodeScanner {
     }
 
     public func currentHealth() async -> DeviceHealth {
-        state.withLock { $0.worker?.health } ?? DeviceHealth(state: .offline, reason: "not-started")
+        state.withLock { $0.worker?.health } ?? DeviceHealth(state: .offline, reason: .notStarted)
     }
 
     /// A HID scanner has no status to query; its health is whether it is claimed and reading.
@@ -65,7 +65,7 @@ public final class USBHIDCodeScanner: CodeScanner {
     /// Lets the scanner go and claims it again.
     public func reset() async throws {
         guard let sink = state.withLock({ $0.sink }) else {
-            throw DeviceError(code: "not-started", action: .none, detail: "scanner \(id) is not started")
+            throw DeviceError(code: .notStarted, action: .none, detail: "scanner \(id) is not started")
         }
         try await start(sink: sink)
     }

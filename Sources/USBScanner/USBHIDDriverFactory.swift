@@ -77,6 +77,6 @@ public struct USBHIDDriverFactory: DeviceDriverFactory {
     }
 
     private static func configuration(_ detail: String) -> DeviceError {
-        DeviceError(code: "bad-usb-hid-settings", action: .configuration, detail: detail)
+        DeviceError(code: .badUSBHIDSettings, action: .configuration, detail: detail)
     }
 }

@@ -18,7 +18,7 @@ final class USBScannerWorker: @unchecked Sendable {
         var startWaiter: CheckedContinuation<Result<Void, DeviceError>, Never>?
         var finished = false
         var finishWaiters: [CheckedContinuation<Void, Never>] = []
-        var health = DeviceHealth(state: .offline, reason: "starting", action: .none)
+        var health = DeviceHealth(state: .offline, reason: .starting, action: .none)
         var dropped = 0
         var rejected = 0
     }
@@ -84,7 +84,7 @@ final class USBScannerWorker: @unchecked Sendable {
     private var transferInFlight = false
     private var consecutiveErrors = 0
     /// Why the claimed scanner must be let go, set by callbacks and acted on in the loop.
-    private var lost: String?
+    private var lost: DeviceHealth.Reason?
     private var lostAt: ContinuousClock.Instant?
     private var needsClearHalt = false
     private var arrivals = 0
@@ -115,7 +115,7 @@ final class USBScannerWorker: @unchecked Sendable {
                     break
                 } else if ContinuousClock.now >= deadline {
                     finishStart(.failure(refusal ?? DeviceError(
-                        code: "disconnected", action: .reset,
+                        code: .disconnected, action: .reset,
                         detail: "no scanner \(hex(settings.vendor)):\(hex(settings.product)) \(selectionText) is plugged in")))
                     break
                 }
@@ -125,7 +125,7 @@ final class USBScannerWorker: @unchecked Sendable {
             processPending()
         }
         teardown()
-        finishStart(.failure(DeviceError(code: "stopped", action: .none, detail: "the scanner was stopped while starting")))
+        finishStart(.failure(DeviceError(code: .stopped, action: .none, detail: "the scanner was stopped while starting")))
         finish()
     }
 
@@ -154,7 +154,7 @@ final class USBScannerWorker: @unchecked Sendable {
 
     private func processPending() {
         for departure in departures where claim.map({ $0.bus == departure.bus && $0.address == departure.address }) == true {
-            markLost("disconnected")
+            markLost(DeviceHealth.Reason(.disconnected))
         }
         departures.removeAll()
         if needsClearHalt, let claim, lost == nil {
@@ -175,12 +175,12 @@ final class USBScannerWorker: @unchecked Sendable {
         } else if claim != nil && !usesHotplug && lookupDue {
             lastLookup = .now
             if let context, USBDeviceLocator(settings: settings).find(in: context).map({ libusb_unref_device($0) }) == nil {
-                markLost("disconnected")
+                markLost(DeviceHealth.Reason(.disconnected))
             }
         }
     }
 
-    private func markLost(_ reason: String) {
+    private func markLost(_ reason: DeviceHealth.Reason) {
         guard lost == nil, claim != nil else { return }
         lost = reason
         lostAt = .now
@@ -221,7 +221,7 @@ final class USBScannerWorker: @unchecked Sendable {
                                        transferCallback, Unmanaged.passUnretained(self).toOpaque(), 0)
         let status = libusb_submit_transfer(transfer)
         transferInFlight = status == 0
-        if status != 0 { markLost(status == LIBUSB_ERROR_NO_DEVICE.rawValue ? "disconnected" : "transfer-failed") }
+        if status != 0 { markLost(status == LIBUSB_ERROR_NO_DEVICE.rawValue ? DeviceHealth.Reason(.disconnected) : .transferFailed) }
     }
 
     fileprivate func transferDone(_ transfer: UnsafeMutablePointer<libusb_transfer>) {
@@ -242,7 +242,7 @@ final class USBScannerWorker: @unchecked Sendable {
         case LIBUSB_TRANSFER_CANCELLED:
             break
         case LIBUSB_TRANSFER_NO_DEVICE:
-            lost = lost ?? "disconnected"
+            lost = lost ?? DeviceHealth.Reason(.disconnected)
         case LIBUSB_TRANSFER_STALL:
             needsClearHalt = true
         default:
@@ -250,7 +250,7 @@ final class USBScannerWorker: @unchecked Sendable {
             if consecutiveErrors < 5 && lost == nil {
                 submit()
             } else {
-                lost = lost ?? "transfer-failed"
+                lost = lost ?? .transferFailed
             }
         }
     }
@@ -280,10 +280,10 @@ final class USBScannerWorker: @unchecked Sendable {
     }
 
     /// Lets the scanner go after it left or failed: a partial code is discarded, health goes offline.
-    private func detach(_ reason: String) {
+    private func detach(_ reason: DeviceHealth.Reason) {
         if decoder.hasPartialCode { logger.info("partial code discarded", metadata: ["reason": "\(reason)"]) }
         decoder.reset()
-        releaseClaim(deviceGone: reason == "disconnected")
+        releaseClaim(deviceGone: reason.errorCode == .disconnected)
         lost = nil
         lostAt = nil
         needsClearHalt = false
@@ -323,7 +323,7 @@ final class USBScannerWorker: @unchecked Sendable {
         // A transfer libusb never handed back keeps the context alive; exiting would free it under libusb.
         if !leaked { libusb_exit(context) }
         context = nil
-        report(DeviceHealth(state: .offline, reason: "stopped", action: .none), send: false)
+        report(DeviceHealth(state: .offline, reason: .stopped, action: .none), send: false)
     }
 
     private func report(_ health: DeviceHealth, send: Bool = true) {

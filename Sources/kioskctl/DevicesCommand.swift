@@ -20,7 +20,7 @@ struct Devices: ParsableCommand {
                       "PAPER AND SUPPLIES"]
         let rows = devices.map { device in
             [device.id, device.category.rawValue, device.driver, device.model, device.health.state.rawValue,
-             device.health.reason ?? "-", device.health.action.rawValue, "\(device.counters.cardsRead)",
+             device.health.reason?.rawValue ?? "-", device.health.action.rawValue, "\(device.counters.cardsRead)",
              "\(device.counters.codesScanned + device.counters.pagesScanned)", "\(device.counters.pagesPrinted)",
              "\(device.counters.jobsFailed + device.counters.readFailures)", "\(device.counters.restarts)",
              device.details?.summary ?? "-"]

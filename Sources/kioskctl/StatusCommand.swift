@@ -34,7 +34,7 @@ enum StatusTable {
         let header = ["DEVICE", "ROLE", "MODEL", "DRIVER", "STATE", "REASON", "ACTION"]
         let rows = status.devices.map { device in
             [device.id, device.role.rawValue, device.model, device.driver, device.health.state.rawValue,
-             device.health.reason ?? "-", device.health.action.rawValue]
+             device.health.reason?.rawValue ?? "-", device.health.action.rawValue]
         }
         lines.append(table(header, rows))
         if !status.alerts.isEmpty {

@@ -38,12 +38,12 @@ enum IdentityProbe {
                 switch request.driver {
                 case .pcsc:
                     guard let key = request.accessKey else {
-                        throw DeviceError(code: "bad-access-key", action: .configuration, detail: "--driver pcsc needs --mrz-key")
+                        throw DeviceError(code: .badAccessKey, action: .configuration, detail: "--driver pcsc needs --mrz-key")
                     }
                     return .success(try await readPCSC(readerName: request.reader ?? "", accessKey: key, deadline: deadline))
                 case .ga467:
                     guard let device = request.device else {
-                        throw DeviceError(code: "missing-connection", action: .configuration, detail: "--driver ga467 needs --device PATH")
+                        throw DeviceError(code: .missingConnection, action: .configuration, detail: "--driver ga467 needs --device PATH")
                     }
                     return .success(try await readGA467(path: device, baud: request.baud))
                 case .sim:
@@ -54,7 +54,7 @@ enum IdentityProbe {
             }
         }
         guard let outcome else {
-            throw DeviceError(code: "timeout", action: .retry, detail: "no document read within \(timeout)")
+            throw DeviceError(code: .timeout, action: .retry, detail: "no document read within \(timeout)")
         }
         return try outcome.get()
     }
@@ -65,7 +65,7 @@ enum IdentityProbe {
         do {
             try await reader.start(sink: DeviceEventSink(deviceID: reader.id, role: .identityReader) { _ in })
         } catch {
-            throw DeviceError(code: "reader-offline", action: .reset, detail: "cannot watch the PC/SC readers: \(error)")
+            throw DeviceError(code: .readerOffline, action: .reset, detail: "cannot watch the PC/SC readers: \(error)")
         }
         defer { Task { await reader.stop() } }
         // The monitor reports what it finds within a moment; the document may come later.
@@ -73,10 +73,10 @@ enum IdentityProbe {
         while !(health == .online && reader.isDocumentPresent) {
             guard ContinuousClock.now + .milliseconds(100) < deadline else {
                 if health != .online {
-                    throw DeviceError(code: "reader-offline", action: .reset,
-                                      detail: "no PC/SC reader\(readerName.isEmpty ? "" : " named like \"\(readerName)\"") is available (\(health.reason ?? "offline"))")
+                    throw DeviceError(code: .readerOffline, action: .reset,
+                                      detail: "no PC/SC reader\(readerName.isEmpty ? "" : " named like \"\(readerName)\"") is available (\(health.reason ?? DeviceHealth.Reason(.offline)))")
                 }
-                throw DeviceError(code: "no-document", action: .retry, detail: "no document lies on the reader")
+                throw DeviceError(code: .noDocument, action: .retry, detail: "no document lies on the reader")
             }
             try? await Task.sleep(for: .milliseconds(50))
             health = await reader.currentHealth()
@@ -95,7 +95,7 @@ enum IdentityProbe {
         do {
             try await reader.start(sink: DeviceEventSink(deviceID: reader.id, role: .identityReader) { continuation.yield($0) })
         } catch {
-            throw DeviceError(code: "reader-offline", action: .reset, detail: "cannot open \(path): \(error)")
+            throw DeviceError(code: .readerOffline, action: .reset, detail: "cannot open \(path): \(error)")
         }
         defer { Task { await reader.stop() } }
         var read = try await readAnnounced(from: events)
@@ -110,7 +110,7 @@ enum IdentityProbe {
         do {
             try await reader.start(sink: DeviceEventSink(deviceID: reader.id, role: .identityReader) { continuation.yield($0) })
         } catch {
-            throw DeviceError(code: "reader-offline", action: .reset, detail: "the simulated reader did not start: \(error)")
+            throw DeviceError(code: .readerOffline, action: .reset, detail: "the simulated reader did not start: \(error)")
         }
         defer { Task { await reader.stop() } }
         if let accessKey {
@@ -130,7 +130,7 @@ enum IdentityProbe {
             default: continue
             }
         }
-        throw DeviceError(code: "read-failed", action: .retry, detail: "the reader stopped before a document was read")
+        throw DeviceError(code: .readFailed, action: .retry, detail: "the reader stopped before a document was read")
     }
 
     /// The work's answer, or nil at the deadline. The work is not awaited past it: a blocked PC/SC

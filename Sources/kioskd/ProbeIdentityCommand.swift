@@ -68,7 +68,7 @@ struct ProbeIdentityCommand: AsyncParsableCommand {
         do throws(DeviceError) {
             read = try await IdentityProbe.read(request, timeout: .milliseconds(Int64(timeout * 1000)))
         } catch {
-            fail(error.code, error.detail)
+            fail(error.code.rawValue, error.detail)
         }
         if let photoOut {
             guard let photo = read.identity.photo else { fail("no-photo", "the document holds no photo; nothing written to \(photoOut)") }

@@ -208,7 +208,7 @@ struct SimulatedDeviceFactoryTests {
     func realDriver() {
         let entry = CatalogEntry(model: "cups-ipp-everywhere", name: "CUPS", category: .printer, driver: .cups)
         let error = #expect(throws: DeviceError.self) { try SimulatedDeviceFactory.makeDevice(for: entry, id: "p") }
-        #expect(error?.code == "driver-unavailable")
+        #expect(error?.code == .driverUnavailable)
         #expect(error?.action == .configuration)
     }
 
@@ -217,7 +217,7 @@ struct SimulatedDeviceFactoryTests {
         let entry = CatalogEntry(model: "sim-printer", name: "Sim", category: .printer, driver: .sim,
                                  quirks: ["job-time-ms": .text("fast")], source: "Devices/sim-printer.yaml")
         let error = #expect(throws: DeviceError.self) { try SimulatedDeviceFactory.makeDevice(for: entry, id: "p") }
-        #expect(error?.code == "bad-quirk")
+        #expect(error?.code == .badQuirk)
         #expect(error?.detail.hasPrefix("Devices/sim-printer.yaml: quirks.job-time-ms") == true)
     }
 }

@@ -124,7 +124,7 @@ struct DeviceDetailsTests {
     func misconfiguredHasNone() async {
         let printer = SimulatedPrinter(id: "printer", jobTime: .milliseconds(5))
         let kiosk = RunningManager([ManagedDevice(printer, role: .identityReader)])
-        #expect(await kiosk.snapshot("printer")?.health.reason == "role-mismatch")
+        #expect(await kiosk.snapshot("printer")?.health.reason == DeviceHealth.Reason(.roleMismatch))
         #expect(await kiosk.snapshot("printer")?.details == nil)
         await kiosk.shutdown()
     }

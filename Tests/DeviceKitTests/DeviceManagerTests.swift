@@ -26,12 +26,12 @@ struct DeviceManagerTests {
         #expect(await kiosk.recorder.wait { recorder in
             recorder.data(of: "reader-1") == [.identityPresented(SimulatedIdentities.residentID)]
                 && recorder.data(of: "scanner-1") == [.codeScanned(Array("PICKUP-4711".utf8))]
-                && recorder.health(of: "printer-1").last?.reason == "media-low"
+                && recorder.health(of: "printer-1").last?.reason == .mediaLow
         })
         let presented = kiosk.recorder.events.first { $0.deviceID == "reader-1" && $0.body == .data(.identityPresented(SimulatedIdentities.residentID)) }
         #expect(presented?.role == .identityReader)
         #expect(kiosk.recorder.events.filter { $0.deviceID == "printer-1" }.allSatisfy { $0.role == .certificatePrinter })
-        #expect(await kiosk.manager.health(of: .certificatePrinter) == DeviceHealth(state: .online, reason: "media-low", action: .replenish))
+        #expect(await kiosk.manager.health(of: .certificatePrinter) == DeviceHealth(state: .online, reason: .mediaLow, action: .replenish))
         await kiosk.shutdown()
     }
 
@@ -50,7 +50,7 @@ struct DeviceManagerTests {
             #expect(times[2] - times[1] >= .milliseconds(40), "second wait doubles")
         }
         // The failed starts are reported once (the health did not change between them), then online.
-        #expect(kiosk.recorder.health(of: "flaky") == [DeviceHealth(state: .offline, reason: "open-failed", action: .reset), .online])
+        #expect(kiosk.recorder.health(of: "flaky") == [DeviceHealth(state: .offline, reason: .serialOpenFailed, action: .reset), .online])
         let snapshot = await kiosk.snapshot("flaky")
         #expect(snapshot?.counters.restarts == 2)
         #expect(snapshot?.health == .online)
@@ -73,7 +73,7 @@ struct DeviceManagerTests {
 
         #expect(!flaky.isStarted)
         #expect(flaky.stops >= 1)
-        let stopped = DeviceHealth(state: .offline, reason: "stopped")
+        let stopped = DeviceHealth(state: .offline, reason: .stopped)
         #expect(await kiosk.manager.snapshot().map(\.health) == [stopped, stopped])
         #expect(kiosk.recorder.health(of: "reader").last == stopped)
         // A stopped reader reports nothing more.
@@ -153,7 +153,7 @@ struct DeviceManagerTests {
         let decoded = try JSONDecoder().decode([DeviceSnapshot].self, from: JSONEncoder().encode(snapshot))
         #expect(decoded == snapshot)
         #expect(decoded.map(\.model) == ["sim-identity-reader", "sim-code-scanner", "sim-printer", "sim-document-scanner"])
-        #expect(decoded.first { $0.id == "printer" }?.health == DeviceHealth(state: .userError, reason: "media-jam", action: .maintenance))
+        #expect(decoded.first { $0.id == "printer" }?.health == DeviceHealth(state: .userError, reason: .mediaJam, action: .maintenance))
         await kiosk.shutdown()
     }
 
@@ -165,7 +165,7 @@ struct DeviceManagerTests {
         let error = await #expect(throws: DeviceError.self) {
             try await handle.start(sink: DeviceEventSink(deviceID: "x", role: .receiptPrinter) { _ in })
         }
-        #expect(error?.code == "managed")
+        #expect(error?.code == .managed)
         #expect(await kiosk.manager.printer(for: .certificatePrinter) == nil)
         #expect(await kiosk.manager.documentScanner() == nil)
         await kiosk.shutdown()
@@ -192,7 +192,7 @@ struct DeviceManagerTests {
                                    backoff: RestartBackoff(initial: .seconds(60), maximum: .seconds(60), jitter: 0))
         #expect(await kiosk.recorder.wait { $0.health(of: "reader").last == .online })
         reader.disconnect()
-        #expect(await kiosk.recorder.wait { $0.health(of: "reader").last == .offline("disconnected") })
+        #expect(await kiosk.recorder.wait { $0.health(of: "reader").last == .offline(.disconnected) })
         reader.reconnect() // unplugged and back: the manager would wait a minute before trying again
 
         let began = ContinuousClock.now
@@ -210,12 +210,12 @@ struct DeviceManagerTests {
         let kiosk = RunningManager([ManagedDevice(printer, role: .certificatePrinter)])
         #expect(await kiosk.recorder.wait { $0.health(of: "printer").last == .online })
         printer.setFault(.paperOut)
-        #expect(try await kiosk.manager.selfTest(id: "printer") == DeviceHealth(state: .userError, reason: "media-empty", action: .replenish))
+        #expect(try await kiosk.manager.selfTest(id: "printer") == DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish))
         try await kiosk.manager.reset(id: "printer")
-        #expect(await kiosk.manager.health(of: .certificatePrinter)?.reason == "media-empty", "a reset does not refill paper")
+        #expect(await kiosk.manager.health(of: .certificatePrinter)?.reason == DeviceHealth.Reason(.mediaEmpty), "a reset does not refill paper")
 
         let unknown = await #expect(throws: DeviceError.self) { try await kiosk.manager.selfTest(id: "nope") }
-        #expect(unknown?.code == "unknown-device")
+        #expect(unknown?.code == .unknownDevice)
         #expect(unknown?.action == .configuration)
         await #expect(throws: DeviceError.self) { try await kiosk.manager.reset(id: "nope") }
         await kiosk.shutdown()
@@ -235,8 +235,8 @@ struct DeviceManagerTests {
         let snapshot = await kiosk.manager.snapshot()
         #expect(snapshot.map(\.health) == [
             .online,
-            DeviceHealth(state: .offline, reason: "role-mismatch", action: .configuration),
-            DeviceHealth(state: .offline, reason: "duplicate-id", action: .configuration),
+            DeviceHealth(state: .offline, reason: .roleMismatch, action: .configuration),
+            DeviceHealth(state: .offline, reason: .duplicateID, action: .configuration),
         ])
         #expect(!wrongRole.scan(text: "never started"))
         #expect(await kiosk.manager.health(of: .identityReader)?.action == .configuration)

@@ -54,7 +54,7 @@ struct SimulatedIdentityReaderTests {
         let reader = try await startedReader()
         reader.failNextRead()
         reader.insert(SimulatedIdentities.residentID)
-        let failed = DeviceError(code: "read-failed", action: .retry, detail: "the card could not be read (simulated)")
+        let failed = DeviceError(code: .readFailed, action: .retry, detail: "the card could not be read (simulated)")
         #expect(await recorder.wait { $0.data() == [.identityReadFailed(failed)] })
 
         reader.remove()
@@ -69,9 +69,9 @@ struct SimulatedIdentityReaderTests {
         let reader = try await startedReader()
         reader.insert(SimulatedIdentities.foreignPermanentResident)
         reader.disconnect()
-        #expect(recorder.health().last == DeviceHealth(state: .offline, reason: "disconnected", action: .reset))
-        #expect(await reader.currentHealth() == .offline("disconnected"))
-        #expect(await reader.selfTest() == .offline("disconnected"))
+        #expect(recorder.health().last == DeviceHealth(state: .offline, reason: .disconnected, action: .reset))
+        #expect(await reader.currentHealth() == .offline(.disconnected))
+        #expect(await reader.selfTest() == .offline(.disconnected))
         await #expect(throws: DeviceError.self) { try await reader.reset() }
 
         try await Task.sleep(for: .milliseconds(50))
@@ -89,7 +89,7 @@ struct SimulatedIdentityReaderTests {
         let error = await #expect(throws: DeviceError.self) {
             try await reader.start(sink: recorder.sink(for: reader, role: .identityReader))
         }
-        #expect(error?.code == "disconnected")
+        #expect(error?.code == .disconnected)
         #expect(error?.action == .reset)
     }
 

@@ -33,13 +33,13 @@ struct SimulatedPassportTests {
     @Test("a placed passport sends no event and is read only with its key")
     func placedPassport() async throws {
         let reader = try await startedReader()
-        #expect(await Self.read(reader, "L898902C3:740812:120415").failure?.code == "no-document")
+        #expect(await Self.read(reader, "L898902C3:740812:120415").failure?.code == .noDocument)
         reader.placeDocument(Self.specimen)
         #expect(reader.isDocumentPresent)
         try await Task.sleep(for: .milliseconds(60))
         #expect(recorder.data().isEmpty)
         let denied = await Self.read(reader, "L898902C3:740812:130415").failure
-        #expect(denied?.code == "access-denied")
+        #expect(denied?.code == .accessDenied)
         #expect(denied?.action == .retry)
         #expect(denied.map { !$0.detail.contains("L898902C3") } == true)
         #expect(await Self.read(reader, "L898902C3:740812:120415") == .success(Self.specimen))
@@ -55,16 +55,16 @@ struct SimulatedPassportTests {
         async let pending = Self.read(reader, "L898902C3:740812:120415")
         try await Task.sleep(for: .milliseconds(100))
         reader.remove()
-        #expect(await pending.failure?.code == "card-removed")
+        #expect(await pending.failure?.code == .cardRemoved)
 
         reader.placeDocument(Self.specimen)
         reader.failNextRead()
-        #expect(await Self.read(reader, "L898902C3:740812:120415").failure?.code == "read-failed")
+        #expect(await Self.read(reader, "L898902C3:740812:120415").failure?.code == .readFailed)
         #expect(await Self.read(reader, "L898902C3:740812:120415") == .success(Self.specimen))
 
         reader.disconnect()
         let offline = await Self.read(reader, "L898902C3:740812:120415").failure
-        #expect(offline?.code == "reader-offline")
+        #expect(offline?.code == .readerOffline)
         #expect(offline?.action == .reset)
     }
 
@@ -87,10 +87,10 @@ struct SimulatedPassportTests {
         let found = try #require(await kiosk.manager.accessKeyIdentityReader())
         #expect(found.id == "reader")
         reader.placeDocument(Self.specimen)
-        #expect(await Self.read(found, "L898902C3:740812:130415").failure?.code == "access-denied")
+        #expect(await Self.read(found, "L898902C3:740812:130415").failure?.code == .accessDenied)
         #expect(await Self.read(found, "L898902C3:740812:120415") == .success(Self.specimen))
         reader.failNextRead()
-        #expect(await Self.read(found, "L898902C3:740812:120415").failure?.code == "read-failed")
+        #expect(await Self.read(found, "L898902C3:740812:120415").failure?.code == .readFailed)
         let counters = await kiosk.snapshot("reader")?.counters
         #expect(counters?.cardsRead == 1)
         #expect(counters?.readFailures == 1)

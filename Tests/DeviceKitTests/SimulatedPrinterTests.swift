@@ -38,9 +38,9 @@ struct SimulatedPrinterTests {
     }
 
     @Test("each fault sets its health and action, and a job fails at once with its error", arguments: [
-        (SimulatedPrinter.Fault.paperOut, DeviceHealth(state: .userError, reason: "media-empty", action: .replenish), "media-empty", RecommendedAction.replenish),
-        (.jam, DeviceHealth(state: .userError, reason: "media-jam", action: .maintenance), "media-jam", .maintenance),
-        (.offline, DeviceHealth(state: .offline, reason: "offline", action: .reset), "offline", .reset),
+        (SimulatedPrinter.Fault.paperOut, DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish), "media-empty", RecommendedAction.replenish),
+        (.jam, DeviceHealth(state: .userError, reason: .mediaJam, action: .maintenance), "media-jam", .maintenance),
+        (.offline, DeviceHealth(state: .offline, reason: .offline, action: .reset), "offline", .reset),
     ])
     func blockingFault(fault: SimulatedPrinter.Fault, health: DeviceHealth, code: String, action: RecommendedAction) async throws {
         let printer = try await startedPrinter(jobTime: .seconds(10))
@@ -56,7 +56,7 @@ struct SimulatedPrinterTests {
             Issue.record("expected a failure, got \(outcome)")
             return
         }
-        #expect(error.code == code)
+        #expect(error.code.rawValue == code)
         #expect(error.action == action)
         #expect(printer.completedJobs.isEmpty)
 
@@ -69,11 +69,11 @@ struct SimulatedPrinterTests {
     func paperLow() async throws {
         let printer = try await startedPrinter()
         printer.setFault(.paperLow)
-        let low = DeviceHealth(state: .online, reason: "media-low", action: .replenish)
+        let low = DeviceHealth(state: .online, reason: .mediaLow, action: .replenish)
         #expect(recorder.health().last == low)
         #expect(low.isUsable)
         #expect(await printer.print(certificate) == .completed)
-        #expect(recorder.health().suffix(2) == [DeviceHealth(state: .busy, reason: "media-low", action: .replenish), low])
+        #expect(recorder.health().suffix(2) == [DeviceHealth(state: .busy, reason: .mediaLow, action: .replenish), low])
         printer.recover()
         #expect(recorder.health().last == .online)
     }
@@ -89,13 +89,13 @@ struct SimulatedPrinterTests {
             Issue.record("expected a failure, got \(outcome)")
             return
         }
-        #expect(error.code == "media-empty")
+        #expect(error.code == .mediaEmpty)
         #expect(error.action == .replenish)
         // It does not fail at once: it ran half the job's time first. (No upper bound: a loaded
         // machine may wake it late, and speed is for benchmarks.)
         #expect(took >= .milliseconds(300), "it stops half-way, after \(took)")
         #expect(error.detail.hasPrefix("the job stopped half-way"))
-        #expect(recorder.health().last == DeviceHealth(state: .userError, reason: "media-empty", action: .replenish))
+        #expect(recorder.health().last == DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish))
         #expect(printer.completedJobs.isEmpty)
 
         // Only that job: after refilling, the next one prints.
@@ -114,7 +114,7 @@ struct SimulatedPrinterTests {
             Issue.record("expected the jam to fail the job")
             return
         }
-        #expect(error.code == "media-jam")
+        #expect(error.code == .mediaJam)
     }
 
     @Test("an offline printer cannot be started or reset until it recovers")
@@ -124,7 +124,7 @@ struct SimulatedPrinterTests {
         let error = await #expect(throws: DeviceError.self) {
             try await printer.start(sink: recorder.sink(for: printer, role: .receiptPrinter))
         }
-        #expect(error?.code == "offline")
+        #expect(error?.code == .offline)
         await #expect(throws: DeviceError.self) { try await printer.reset() }
         printer.recover()
         try await printer.start(sink: recorder.sink(for: printer, role: .receiptPrinter))

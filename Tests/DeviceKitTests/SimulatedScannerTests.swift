@@ -23,7 +23,7 @@ struct SimulatedCodeScannerTests {
         #expect(scanner.scan(text: "lost"))
         scanner.disconnect()
         #expect(!scanner.scan(text: "ignored"))
-        #expect(recorder.health() == [.online, DeviceHealth(state: .offline, reason: "disconnected", action: .reset)])
+        #expect(recorder.health() == [.online, DeviceHealth(state: .offline, reason: .disconnected, action: .reset)])
         try await Task.sleep(for: .milliseconds(60))
         #expect(recorder.data().isEmpty)
 
@@ -70,7 +70,7 @@ struct SimulatedDocumentScannerTests {
     func empty() async throws {
         let scanner = try await startedScanner()
         let error = await #expect(throws: DeviceError.self) { try await scanner.scan() }
-        #expect(error?.code == "no-documents")
+        #expect(error?.code == .noDocuments)
         #expect(error?.action == .retry)
     }
 
@@ -79,9 +79,9 @@ struct SimulatedDocumentScannerTests {
         let scanner = try await startedScanner()
         scanner.feed(pages: [SimulatedDocumentScanner.samplePage()])
         scanner.disconnect()
-        #expect(recorder.health().last == DeviceHealth(state: .offline, reason: "disconnected", action: .reset))
+        #expect(recorder.health().last == DeviceHealth(state: .offline, reason: .disconnected, action: .reset))
         let error = await #expect(throws: DeviceError.self) { try await scanner.scan() }
-        #expect(error?.code == "disconnected")
+        #expect(error?.code == .disconnected)
         #expect(scanner.pagesWaiting == 1)
         scanner.reconnect()
         #expect(try await scanner.scan().count == 1)
@@ -99,7 +99,7 @@ struct SimulatedDocumentScannerTests {
             Issue.record("expected the scan to fail")
             return
         }
-        #expect(error.code == "disconnected")
+        #expect(error.code == .disconnected)
         #expect(scanner.pagesWaiting == 1)
     }
 }

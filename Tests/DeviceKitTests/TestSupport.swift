@@ -126,7 +126,7 @@ final class FlakyReader: IdentityReader {
             state.startTimes.append(.now)
             if state.failuresLeft > 0 {
                 state.failuresLeft -= 1
-                throw DeviceError(code: "open-failed", action: .reset, detail: "test: port busy")
+                throw DeviceError(code: .serialOpenFailed, action: .reset, detail: "test: port busy")
             }
             state.sink = sink
         }

@@ -52,7 +52,7 @@ struct FactoryTests {
             _ = try make(settings)
             Issue.record("accepted \(settings)")
         } catch {
-            #expect(error.code == code)
+            #expect(error.code.rawValue == code)
             #expect(error.action == .configuration)
             #expect(error.detail.contains(key), "detail: \(error.detail)")
             #expect(error.detail.contains("lobby-scanner"))
@@ -92,18 +92,19 @@ struct StatusMappingTests {
     @Test("every failure status has a stable code, an action, and a health that matches")
     func table() {
         for status in SANEStatus.failures {
-            #expect(!status.code.isEmpty && status.code == status.code.lowercased())
-            #expect(!status.code.contains(" "))
+            let code = status.code?.rawValue ?? ""
+            #expect(!code.isEmpty && code == code.lowercased())
+            #expect(!code.contains(" "))
             let error = status.error("sane_start on test:0")
             #expect(error.detail.hasPrefix("sane_start on test:0: "))
             #expect(SANEDocumentScanner.health(after: error) == status.health)
         }
-        #expect(SANEStatus.coverOpen.health == DeviceHealth(state: .userError, reason: "cover-open", action: .maintenance))
+        #expect(SANEStatus.coverOpen.health == DeviceHealth(state: .userError, reason: .coverOpen, action: .maintenance))
         #expect(SANEStatus.noDocuments.action == .retry)
         #expect(SANEStatus(SANE_Status(rawValue: 12)) == .warmingUp)
         #expect(SANEStatus(SANE_Status(rawValue: 99)) == .unknown(99))
         #expect(SANEStatus.unknown(99).health.state == .offline)
-        #expect(SANEDocumentScanner.health(after: DeviceError(code: "not-found", action: .reset, detail: "")) == .offline("not-found"))
+        #expect(SANEDocumentScanner.health(after: DeviceError(code: .notFound, action: .reset, detail: "")) == .offline(.notFound))
     }
 
     @Test("mode and source words of various backends are matched")

@@ -70,13 +70,13 @@ struct FeederAndPDFTests {
         do {
             _ = try ScannedDocument(pages: [page])
         } catch {
-            #expect(error.code == "bad-image")
+            #expect(error.code == .badImage)
         }
     }
 
     @Test("no pages, no PDF")
     func empty() {
-        #expect(throws: DeviceError(code: "no-pages", action: .retry, detail: "a PDF needs at least one scanned page")) {
+        #expect(throws: DeviceError(code: .noPages, action: .retry, detail: "a PDF needs at least one scanned page")) {
             try ScannedDocument(pages: [])
         }
     }

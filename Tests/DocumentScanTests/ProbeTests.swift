@@ -47,7 +47,7 @@ struct ProbeTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let jammed = ScanSettings(resolutionDPI: 30, mode: .gray, backendOptions: ["read-return-value": "SANE_STATUS_JAMMED"])
         let report = await ScannerProbe.run(device: TestSANE.nextDevice(), settings: jammed, folder: folder)
-        #expect(report.error?.code == "media-jam")
+        #expect(report.error?.code == .mediaJam)
         #expect(report.error?.action == .maintenance)
         #expect(report.health?.state == .userError)
         #expect(report.pages.isEmpty)
@@ -56,12 +56,12 @@ struct ProbeTests {
         #expect(!report.text.unicodeScalars.contains { $0.value == 0x1b })
 
         let missing = await ScannerProbe.run(device: "nosuchbackend:0", folder: folder)
-        #expect(missing.error?.code == "not-found")
+        #expect(missing.error?.code == .notFound)
         #expect(missing.devices.contains { $0.name == "test:0" })
 
         // A name with an escape sequence is reported, not obeyed.
         let hostile = await ScannerProbe.run(device: "evil\u{1b}[2J:0", folder: folder)
-        #expect(hostile.error?.code == "not-found")
+        #expect(hostile.error?.code == .notFound)
         #expect(hostile.text.contains("evil?[2J:0"))
         #expect(!hostile.text.unicodeScalars.contains { $0.value == 0x1b })
     }

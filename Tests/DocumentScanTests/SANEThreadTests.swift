@@ -81,9 +81,9 @@ struct SANEThreadTests {
     @Test("an error thrown in a job comes back typed to the caller")
     func errors() async {
         TestSANE.prepare()
-        await #expect(throws: DeviceError(code: "x", action: .retry, detail: "y")) {
+        await #expect(throws: DeviceError(code: .busy, action: .retry, detail: "y")) {
             try await SANERuntime.shared.perform { _ throws(DeviceError) in
-                throw DeviceError(code: "x", action: .retry, detail: "y")
+                throw DeviceError(code: .busy, action: .retry, detail: "y")
             }
         }
     }

@@ -17,23 +17,23 @@ struct StatusAndCancelTests {
 
     static let statuses: [Expectation] = [
         Expectation(status: "SANE_STATUS_COVER_OPEN", code: "cover-open", action: .maintenance,
-                    health: DeviceHealth(state: .userError, reason: "cover-open", action: .maintenance)),
+                    health: DeviceHealth(state: .userError, reason: .coverOpen, action: .maintenance)),
         Expectation(status: "SANE_STATUS_JAMMED", code: "media-jam", action: .maintenance,
-                    health: DeviceHealth(state: .userError, reason: "media-jam", action: .maintenance)),
+                    health: DeviceHealth(state: .userError, reason: .mediaJam, action: .maintenance)),
         Expectation(status: "SANE_STATUS_NO_DOCS", code: "no-documents", action: .retry, health: .online),
         Expectation(status: "SANE_STATUS_DEVICE_BUSY", code: "busy", action: .retry,
-                    health: DeviceHealth(state: .busy, reason: "busy", action: .retry)),
+                    health: DeviceHealth(state: .busy, reason: .busy, action: .retry)),
         Expectation(status: "SANE_STATUS_IO_ERROR", code: "io-error", action: .reset,
-                    health: DeviceHealth(state: .offline, reason: "io-error", action: .reset)),
+                    health: DeviceHealth(state: .offline, reason: .ioError, action: .reset)),
         Expectation(status: "SANE_STATUS_ACCESS_DENIED", code: "access-denied", action: .configuration,
-                    health: DeviceHealth(state: .offline, reason: "access-denied", action: .configuration)),
+                    health: DeviceHealth(state: .offline, reason: .accessDenied, action: .configuration)),
         Expectation(status: "SANE_STATUS_UNSUPPORTED", code: "unsupported", action: .configuration, health: .online),
         Expectation(status: "SANE_STATUS_INVAL", code: "invalid-argument", action: .configuration, health: .online),
         Expectation(status: "SANE_STATUS_CANCELLED", code: "cancelled", action: .none, health: .online),
         Expectation(status: "SANE_STATUS_EOF", code: "unexpected-end", action: .reset,
-                    health: DeviceHealth(state: .offline, reason: "unexpected-end", action: .reset)),
+                    health: DeviceHealth(state: .offline, reason: .unexpectedEnd, action: .reset)),
         Expectation(status: "SANE_STATUS_NO_MEM", code: "out-of-memory", action: .retry,
-                    health: DeviceHealth(state: .hardwareError, reason: "out-of-memory", action: .retry)),
+                    health: DeviceHealth(state: .hardwareError, reason: .outOfMemory, action: .retry)),
     ]
 
     @Test("a status from the scanner becomes a typed error and the health an operator sees", arguments: statuses)
@@ -45,7 +45,7 @@ struct StatusAndCancelTests {
             let pages = try await scanner.scan()
             Issue.record("scan returned \(pages.count) pages instead of failing with \(expected.status)")
         } catch {
-            #expect(error.code == expected.code)
+            #expect(error.code.rawValue == expected.code)
             #expect(error.action == expected.action)
             #expect(error.detail.contains(scanner.deviceName))
         }
@@ -75,7 +75,7 @@ struct StatusAndCancelTests {
         }
         scanner.cancel()
         let result = await scan.result
-        #expect(throws: DeviceError(code: "cancelled", action: .none, detail: "scan on \(scanner.deviceName) cancelled")) {
+        #expect(throws: DeviceError(code: .cancelled, action: .none, detail: "scan on \(scanner.deviceName) cancelled")) {
             try result.get()
         }
         let read = try #require(progress.all.last)
@@ -103,7 +103,7 @@ struct StatusAndCancelTests {
             _ = try await scan.value
             Issue.record("the scan finished although its task was cancelled")
         } catch let error as DeviceError {
-            #expect(error.code == "cancelled")
+            #expect(error.code == .cancelled)
         }
     }
 
@@ -126,7 +126,7 @@ struct StatusAndCancelTests {
         TestSANE.prepare()
         let scanner = SANEDocumentScanner(id: "gone", deviceName: name)
         let health = await scanner.selfTest()
-        #expect(health == .offline("not-found"), "\(health)")
+        #expect(health == .offline(.notFound), "\(health)")
         await #expect(throws: DeviceError.self) { try await scanner.start(sink: HealthLog().sink(id: "gone")) }
         await #expect(throws: DeviceError.self) { try await scanner.reset() }
         do {
@@ -134,7 +134,7 @@ struct StatusAndCancelTests {
             Issue.record("a scan on a missing device returned pages")
         } catch {
             // Not started, so the driver refuses before SANE is asked.
-            #expect(error.code == "not-started")
+            #expect(error.code == .notStarted)
         }
     }
 
@@ -147,7 +147,7 @@ struct StatusAndCancelTests {
             _ = try await scanner.scan()
             Issue.record("a scan with an unknown option succeeded")
         } catch {
-            #expect(error.code == "unsupported")
+            #expect(error.code == .unsupported)
             #expect(error.action == .configuration)
         }
         var bad = scanner.settings

@@ -91,7 +91,7 @@ import Testing
         session.press(.text("1"))
         _ = session.handle(.identityPresented(citizen))
         _ = session.handle(.pickupsFound([licence]))
-        let error = DeviceError(code: "media-empty", action: .replenish, detail: "paper ran out")
+        let error = DeviceError(code: .mediaEmpty, action: .replenish, detail: "paper ran out")
         let actions = session.handle(.printFinished(.failed(error)))
         #expect(actions.count == 1)
         guard case .alertOperator(let alert) = actions.first else {
@@ -119,7 +119,7 @@ import Testing
 
     @Test func unhealthyCertificatePrinterMakesCollectionUnavailableOnHome() {
         var session = makeSession()
-        _ = session.handle(.deviceHealth(.certificatePrinter, DeviceHealth(state: .userError, reason: "media-empty", action: .replenish)))
+        _ = session.handle(.deviceHealth(.certificatePrinter, DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish)))
         let home = session.screen()
         #expect(home.options[0].isEnabled == false)
         #expect(home.options[0].detail == "暂停服务：打印机缺纸")
@@ -145,7 +145,7 @@ import Testing
         }
         #expect(receipt.title.zhHans == "证照领取回执" && receipt.title.en == "Certificate collection receipt")
         #expect(receipt.reference == "P-1001")
-        _ = session.handle(.printFinished(.failed(DeviceError(code: "media-jam", action: .maintenance, detail: ""))))
+        _ = session.handle(.printFinished(.failed(DeviceError(code: .mediaJam, action: .maintenance, detail: ""))))
         #expect(session.screenText.contains("回执没有打印出来"))
         session.press(.enter)
         #expect(session.position.step == "rate")

@@ -49,7 +49,7 @@ import Testing
         _ = session.handle(.documentsScanned(.success(2)))
         #expect(session.screenText.contains("已扫描 2 页"))
         #expect(session.press(.text("1")) == [.scanDocuments])
-        _ = session.handle(.documentsScanned(.failure(DeviceError(code: "no-documents", action: .none, detail: ""))))
+        _ = session.handle(.documentsScanned(.failure(DeviceError(code: .noDocuments, action: .none, detail: ""))))
         #expect(session.screenText.contains("没有扫描到材料"))
         #expect(session.press(.text("1")) == [.scanDocuments])
         _ = session.handle(.documentsScanned(.success(1)))

@@ -12,8 +12,8 @@ import Testing
         try DocumentAccessKey(documentNumber: "L898902C3", birthDate: "740812", expiryDate: "120415")
     }
 
-    static func deviceError(_ code: String) -> DeviceError {
-        DeviceError(code: code, action: code == "reader-offline" ? .reset : .retry, detail: "test")
+    static func deviceError(_ code: DeviceErrorCode) -> DeviceError {
+        DeviceError(code: code, action: code == .readerOffline ? .reset : .retry, detail: "test")
     }
 
     /// Home → collection → "2" (the passport, after the pickup code).
@@ -146,7 +146,7 @@ import Testing
         var session = Self.atPassportEntry()
         let wrong = try DocumentAccessKey(documentNumber: "L898902C3", birthDate: "740812", expiryDate: "130415")
         #expect(Self.enter("L898902C3", "740812", "130415", into: &session) == [.readDocument(wrong)])
-        #expect(session.handle(.documentRead(.failure(Self.deviceError("access-denied")))).isEmpty)
+        #expect(session.handle(.documentRead(.failure(Self.deviceError(.accessDenied)))).isEmpty)
         #expect(session.screenText.contains("输入的信息与护照不符，请核对后重新输入"))
         #expect(session.screen().field?.label == "护照号码")
         #expect(session.screen().field?.value == "")
@@ -158,17 +158,17 @@ import Testing
         var session = Self.atPassportEntry()
         let key = try Self.specimenKey()
         Self.enter("L898902C3", "740812", "120415", into: &session)
-        #expect(session.handle(.documentRead(.failure(Self.deviceError("no-document")))).isEmpty)
+        #expect(session.handle(.documentRead(.failure(Self.deviceError(.noDocument)))).isEmpty)
         #expect(session.screenText.contains("请把护照资料页朝下放在读卡区，然后按 1 重试"))
         #expect(session.screen().options.map(\.label) == ["重新读取", "重新输入信息"])
         #expect(session.press(.text("1")) == [.readDocument(key)])
         session.press(.function(2))
-        #expect(session.handle(.documentRead(.failure(Self.deviceError("no-document")))).isEmpty)
+        #expect(session.handle(.documentRead(.failure(Self.deviceError(.noDocument)))).isEmpty)
         #expect(session.screenText.contains("Please place your passport on the reader, photo page down"))
         #expect(session.screen().options.map(\.label) == ["Try again", "Type the details again"])
         session.press(.function(2))
         #expect(session.press(.text("1")) == [.readDocument(key)])
-        #expect(session.handle(.documentRead(.failure(Self.deviceError("card-removed")))).isEmpty)
+        #expect(session.handle(.documentRead(.failure(Self.deviceError(.cardRemoved)))).isEmpty)
         #expect(session.screenText.contains("读取完成前护照被移动了"))
         #expect(session.press(.text("1")) == [.readDocument(key)])
         #expect(session.handle(.documentRead(.success(Self.passport))) == [.findPickups(.holder(Self.passport))])
@@ -177,7 +177,7 @@ import Testing
     @Test func aRetryCanTypeTheDetailsAgain() {
         var session = Self.atPassportEntry()
         Self.enter("L898902C3", "740812", "120415", into: &session)
-        _ = session.handle(.documentRead(.failure(Self.deviceError("read-failed"))))
+        _ = session.handle(.documentRead(.failure(Self.deviceError(.readFailed))))
         #expect(session.screenText.contains("没能读取护照"))
         session.press(.text("2"))
         #expect(session.screen().field?.label == "护照号码")
@@ -185,8 +185,8 @@ import Testing
     }
 
     @Test func readerAndDocumentProblemsSendTheCitizenToStaff() {
-        for (code, text) in [("reader-offline", "护照阅读器暂时不能使用"), ("document-not-authentic", "本机无法读取这本证件"),
-                             ("not-an-emrtd", "本机无法读取这本证件"), ("unreadable-document", "本机无法读取这本证件")] {
+        for (code, text) in [(DeviceErrorCode.readerOffline, "护照阅读器暂时不能使用"), (.documentNotAuthentic, "本机无法读取这本证件"),
+                             (.notAnEMRTD, "本机无法读取这本证件"), (.unreadableDocument, "本机无法读取这本证件")] {
             var session = Self.atPassportEntry()
             Self.enter("L898902C3", "740812", "120415", into: &session)
             #expect(session.handle(.documentRead(.failure(Self.deviceError(code)))).isEmpty)

@@ -86,7 +86,7 @@ import YAMLData
         var session = makeSession()
         _ = session.handle(.deviceHealth(.certificatePrinter, .offline()))
         #expect(session.screen().options[0].detail == "暂停服务：设备未连接")
-        _ = session.handle(.deviceHealth(.certificatePrinter, DeviceHealth(state: .userError, reason: "door-open", action: .maintenance)))
+        _ = session.handle(.deviceHealth(.certificatePrinter, DeviceHealth(state: .userError, reason: DeviceHealth.Reason(rawValue: "door-open"), action: .maintenance)))
         #expect(session.screen().options[0].detail == "暂停服务：设备暂时不能使用")
     }
 

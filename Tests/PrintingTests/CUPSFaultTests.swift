@@ -22,10 +22,10 @@ struct CUPSFaultTests {
     func pausedQueue() async throws {
         try await PrinterOnBed.with { setup in
             _ = try await setup.bed.cups("cupsdisable", ["kiosk"])
-            let health = try await setup.recorder.waitForHealth(.seconds(10), "paused") { $0.reason == "paused" }
-            #expect(health == DeviceHealth(state: .offline, reason: "paused", action: .maintenance))
+            let health = try await setup.recorder.waitForHealth(.seconds(10), "paused") { $0.reason == .paused }
+            #expect(health == DeviceHealth(state: .offline, reason: .paused, action: .maintenance))
             let error = Self.failure(await setup.printer.print(try Self.receiptJob(setup.printer)))
-            #expect(error?.code == "printer-stopped")
+            #expect(error?.code == .printerStopped)
             #expect(error?.action == .maintenance)
             #expect(try await setup.bed.cups("lpstat", ["-W", "all", "-o", "kiosk"]).isEmpty, "no job waits to print later")
             let reported = setup.recorder.count
@@ -39,9 +39,9 @@ struct CUPSFaultTests {
     func rejectingQueue() async throws {
         try await PrinterOnBed.with { setup in
             _ = try await setup.bed.cups("cupsreject", ["kiosk"])
-            let health = try await setup.recorder.waitForHealth(.seconds(10), "not accepting") { $0.reason == "not-accepting-jobs" }
+            let health = try await setup.recorder.waitForHealth(.seconds(10), "not accepting") { $0.reason == .notAcceptingJobs }
             #expect(health.state == .offline)
-            #expect(Self.failure(await setup.printer.print(try Self.receiptJob(setup.printer)))?.code == "printer-stopped")
+            #expect(Self.failure(await setup.printer.print(try Self.receiptJob(setup.printer)))?.code == .printerStopped)
         }
     }
 
@@ -50,10 +50,10 @@ struct CUPSFaultTests {
         try await PrinterOnBed.with { setup in
             _ = try await setup.recorder.waitForHealth(.seconds(10), "online") { $0 == .online }
             setup.bed.printer?.terminate()
-            let health = try await setup.recorder.waitForHealth(.seconds(10), "device unreachable") { $0.reason == "device-unreachable" }
-            #expect(health == DeviceHealth(state: .offline, reason: "device-unreachable", action: .reset))
+            let health = try await setup.recorder.waitForHealth(.seconds(10), "device unreachable") { $0.reason == .deviceUnreachable }
+            #expect(health == DeviceHealth(state: .offline, reason: .deviceUnreachable, action: .reset))
             let error = Self.failure(await setup.printer.print(try Self.receiptJob(setup.printer)))
-            #expect(error?.code == "printer-offline")
+            #expect(error?.code == .printerOffline)
             #expect(try await setup.bed.cups("lpstat", ["-W", "all", "-o", "kiosk"]).isEmpty, "no job waits to print later")
             let reported = setup.recorder.count
             try await setup.bed.startIPPEverywherePrinter()
@@ -70,13 +70,13 @@ struct CUPSFaultTests {
         do {
             try await printer.start(sink: EventRecorder().sink(id: "nowhere"))
         } catch let error as DeviceError {
-            #expect(error.code == "printer-unreachable")
+            #expect(error.code == .printerUnreachable)
             #expect(error.action == .reset)
         }
         let health = await printer.selfTest()
         #expect(health.state == .offline)
-        #expect(health.reason == "printer-unreachable")
-        #expect(Self.failure(await printer.print(try Self.receiptJob(printer)))?.code == "printer-unreachable")
+        #expect(health.reason == DeviceHealth.Reason(.printerUnreachable))
+        #expect(Self.failure(await printer.print(try Self.receiptJob(printer)))?.code == .printerUnreachable)
     }
 
     @Test("cupsd going away while the printer runs is reported as printer-unreachable")
@@ -84,9 +84,9 @@ struct CUPSFaultTests {
         try await PrinterOnBed.with { setup in
             _ = try await setup.recorder.waitForHealth(.seconds(10), "online") { $0 == .online }
             setup.bed.stopCupsd()
-            let health = try await setup.recorder.waitForHealth(.seconds(10), "unreachable") { $0.reason == "printer-unreachable" }
+            let health = try await setup.recorder.waitForHealth(.seconds(10), "unreachable") { $0.reason == DeviceHealth.Reason(.printerUnreachable) }
             #expect(health.state == .offline)
-            #expect(Self.failure(await setup.printer.print(try Self.receiptJob(setup.printer)))?.code == "printer-unreachable")
+            #expect(Self.failure(await setup.printer.print(try Self.receiptJob(setup.printer)))?.code == .printerUnreachable)
         }
     }
 
@@ -98,7 +98,7 @@ struct CUPSFaultTests {
                 try await printer.start(sink: EventRecorder().sink(id: "typo"))
                 Issue.record("started on a queue that does not exist")
             } catch let error as DeviceError {
-                #expect(error.code == "queue-not-found")
+                #expect(error.code == .queueNotFound)
                 #expect(error.action == .configuration)
             }
         }
@@ -113,7 +113,7 @@ struct CUPSFaultTests {
             let started = clock.now
             let error = try #require(Self.failure(await setup.printer.print(try Self.receiptJob(setup.printer))))
             let waited = clock.now - started
-            #expect(error.code == "job-timeout")
+            #expect(error.code == .jobTimeout)
             #expect(waited >= .seconds(3) && waited < .seconds(8), "\(waited)")
             let match = try #require(error.detail.firstMatch(of: #/kiosk-(\d+)/#))
             let jobID = try #require(Int32(match.1))
@@ -142,7 +142,7 @@ struct CUPSFaultTests {
             try await waitUntil(.seconds(10), "the job to be queued") { setup.bed.cupsLog.contains("Queued on \"kiosk\"") }
             waiting.cancel()
             let error = try #require(Self.failure(await waiting.value))
-            #expect(error.code == "job-canceled")
+            #expect(error.code == .jobCanceled)
             let match = try #require(error.detail.firstMatch(of: #/kiosk-(\d+)/#))
             let jobID = try #require(Int32(match.1))
             var state = try await printer.jobStatus(jobID).state
@@ -166,7 +166,7 @@ struct CUPSFaultTests {
             try await waitUntil(.seconds(10), "the job to be queued") { setup.bed.cupsLog.contains("Queued on \"kiosk\"") }
             setup.bed.stopCupsd()
             let error = try #require(Self.failure(await waiting.value))
-            #expect(error.code == "printer-unreachable", "\(error)")
+            #expect(error.code == .printerUnreachable, "\(error)")
             frozen.signal(SIGCONT)
         }
     }
@@ -208,15 +208,15 @@ struct BackendFaultTests {
         let (bed, printer, recorder) = try await Self.startFaultyQueue("faulty", reporting: "media-empty-error")
         defer { bed.stop() }
         let error = CUPSFaultTests.failure(await printer.print(try CUPSFaultTests.receiptJob(printer)))
-        #expect(error?.code == "media-empty", "\(String(describing: error)) \(bed.cupsLog.suffix(4000))")
+        #expect(error?.code == .mediaEmpty, "\(String(describing: error)) \(bed.cupsLog.suffix(4000))")
         #expect(error?.action == .replenish)
-        let health = try await recorder.waitForHealth(.seconds(10), "media-empty") { $0.reason == "media-empty" }
-        #expect(health == DeviceHealth(state: .userError, reason: "media-empty", action: .replenish))
+        let health = try await recorder.waitForHealth(.seconds(10), "media-empty") { $0.reason == DeviceHealth.Reason(.mediaEmpty) }
+        #expect(health == DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish))
         #expect(try await bed.cups("lpstat", ["-W", "not-completed", "-o", "faulty"]).isEmpty, "the job was cancelled")
         // The next citizen's job is refused at once instead of waiting behind the empty tray.
         let clock = ContinuousClock()
         let started = clock.now
-        #expect(CUPSFaultTests.failure(await printer.print(try CUPSFaultTests.receiptJob(printer)))?.code == "media-empty")
+        #expect(CUPSFaultTests.failure(await printer.print(try CUPSFaultTests.receiptJob(printer)))?.code == .mediaEmpty)
         #expect(clock.now - started < .seconds(2))
         await printer.stop()
     }
@@ -227,7 +227,7 @@ struct BackendFaultTests {
         defer { bed.stop() }
         let outcome = await printer.print(try CUPSFaultTests.receiptJob(printer))
         #expect(outcome == .completed, "\(bed.cupsLog.suffix(4000))")
-        let health = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == "media-low" }
+        let health = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == .mediaLow }
         #expect(health.isUsable)
         #expect(health.action == .replenish)
         await printer.stop()

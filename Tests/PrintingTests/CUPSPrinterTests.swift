@@ -109,7 +109,7 @@ struct CUPSPrinterTests {
             let certificate = CertificateDocument(pdf: tampered, expectedSHA256: CertificateDocument.sha256(pdf))
             let outcome = await setup.printer.printCertificate(certificate, title: "certificate")
             guard case .failed(let error) = outcome else { Issue.record("printed a tampered certificate"); return }
-            #expect(error.code == "document-mismatch")
+            #expect(error.code == .documentMismatch)
             #expect(error.detail.contains(CertificateDocument.sha256(pdf)))
             try await Task.sleep(for: .milliseconds(500))
             #expect(setup.bed.printedFiles().isEmpty)

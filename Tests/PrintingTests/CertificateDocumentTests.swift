@@ -30,20 +30,20 @@ struct CertificateDocumentTests {
             _ = try CertificateDocument(pdf: changed, expectedSHA256: CertificateDocument.sha256(pdf)).verified()
             Issue.record("a changed certificate passed")
         } catch {
-            #expect(error.code == "document-mismatch")
+            #expect(error.code == .documentMismatch)
         }
         let text = Data("hello".utf8)
         do {
             _ = try CertificateDocument(pdf: text, expectedSHA256: CertificateDocument.sha256(text)).verified()
             Issue.record("text passed as a PDF")
         } catch {
-            #expect(error.code == "document-not-pdf")
+            #expect(error.code == .documentNotPDF)
         }
         do {
             _ = try CertificateDocument(pdf: Data(), expectedSHA256: CertificateDocument.sha256(Data())).verified()
             Issue.record("an empty file passed as a PDF")
         } catch {
-            #expect(error.code == "document-not-pdf")
+            #expect(error.code == .documentNotPDF)
         }
     }
 

@@ -98,7 +98,7 @@ struct PrinterDetailsTests {
         defer { bed.stop() }
         #expect(printer.currentDetails()?.stateReasons.contains("media-low-warning") == false)
         #expect(await printer.print(try printer.receiptJob(ReceiptRenderingTests.receipt())) == .completed, "\(bed.cupsLog.suffix(4000))")
-        _ = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == "media-low" }
+        _ = try await recorder.waitForHealth(.seconds(10), "media-low") { $0.reason == .mediaLow }
         let details = try #require(printer.currentDetails())
         #expect(details.stateReasons.contains("media-low-warning"), "\(details)")
         #expect(details.media?.state == .low)

@@ -83,7 +83,7 @@ struct ReceiptRenderingTests {
         do {
             _ = try ReceiptRenderer(paper: .a4).render(content)
         } catch {
-            #expect(error.code == "render-failed")
+            #expect(error.code == .renderFailed)
         }
     }
 }

@@ -156,7 +156,7 @@ import Testing
         let entries = [
             DeviceStatusEntry(id: "reader", role: .identityReader, health: .online),
             DeviceStatusEntry(id: "receipt", role: .receiptPrinter,
-                              health: DeviceHealth(state: .userError, reason: "media-empty", action: .replenish)),
+                              health: DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish)),
         ]
         let actions = session.handle(.kiosk(.commandFinished(requestId: 2, .status(entries))), consent: Consent(), now: t0)
         #expect(actions.envelopes[0].payload?["devices"] == [

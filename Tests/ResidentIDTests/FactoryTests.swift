@@ -38,7 +38,7 @@ import Testing
             _ = try GA467DriverFactory().makeDevice(for: Self.entry, id: "r", connection: DeviceConnection(settings))
             Issue.record("accepted \(settings)")
         } catch {
-            #expect(error.code == code)
+            #expect(error.code.rawValue == code)
             #expect(error.action == .configuration)
             #expect(error.detail.contains(key))
         }

@@ -79,8 +79,8 @@ import Testing
         #expect(actions.count == 2)
         #expect(actions.first == .error(.badChecksum(expected: frame.encoded().last!, received: bad.last!)))
         #expect(actions.last == .frame(frame))
-        #expect(GA467FrameError.badChecksum(expected: 1, received: 2).deviceError.code == "ga467-frame-checksum")
-        #expect(GA467FrameError.badLength(9999).deviceError.code == "ga467-frame-length")
+        #expect(GA467FrameError.badChecksum(expected: 1, received: 2).deviceError.code == .ga467FrameChecksum)
+        #expect(GA467FrameError.badLength(9999).deviceError.code == .ga467FrameLength)
     }
 
     @Test func aFalseFrameInsideGarbageDoesNotHideTheRealOne() {

@@ -73,7 +73,7 @@ import Testing
         let bench = try EmulatorBench(card: .residentIDBadCheck)
         try await bench.start()
         #expect(await bench.events.wait { $0.failures.count == 1 })
-        #expect(bench.events.failures.first?.code == "ga467-id-number-check-failed")
+        #expect(bench.events.failures.first?.code == .ga467IDNumberCheckFailed)
         #expect(bench.events.failures.first?.detail.contains("460100") == false)
         // Given up on this card: it is not read over and over.
         let reads = bench.emulator.counters.reads
@@ -88,7 +88,7 @@ import Testing
         let bench = try EmulatorBench(card: .residentID, faults: .init(readStatus: status))
         try await bench.start()
         #expect(await bench.events.wait { $0.failures.count == 1 })
-        #expect(bench.events.failures.first?.code == code)
+        #expect(bench.events.failures.first?.code.rawValue == code)
         #expect(bench.events.failures.first?.action == .retry)
         #expect(bench.emulator.counters.reads == 3)
         // Given up until the card is placed again.
@@ -135,7 +135,7 @@ import Testing
         })
         try await bench.start()
         #expect(await bench.events.wait { $0.failures.count == 1 })
-        #expect(bench.events.failures.first?.code == "ga467-answer-incomplete")
+        #expect(bench.events.failures.first?.code == .ga467AnswerIncomplete)
         #expect(bench.events.presented.isEmpty)
         #expect(bench.events.removals == 0)
         bench.emulator.insert(.residentID)
@@ -153,7 +153,7 @@ import Testing
         #expect(await bench.events.wait { $0.health.last?.state == .offline })
         let offline = try #require(bench.events.health.last)
         #expect(offline.action == .reset)
-        #expect(offline.reason == "disconnected")
+        #expect(offline.reason == DeviceHealth.Reason(.disconnected))
         #expect(await bench.reader.selfTest().state == .offline)
         try bench.emulator.plug()
         #expect(await bench.events.wait { $0.health.last == .online })
@@ -178,9 +178,9 @@ import Testing
         let bench = try EmulatorBench(card: .residentID, faults: .init(samStatus: status))
         try await bench.start()
         #expect(await bench.events.wait { $0.health.last?.state == .hardwareError })
-        #expect(bench.events.health.last?.reason == code)
+        #expect(bench.events.health.last?.reason?.rawValue == code)
         #expect(bench.events.health.last?.action == .maintenance)
-        #expect(await bench.reader.selfTest().reason == code)
+        #expect(await bench.reader.selfTest().reason?.rawValue == code)
         #expect(bench.events.presented.isEmpty)
         // Fixed (a technician swapped the SAM): the self-test says so and the card is read.
         bench.emulator.setFaults(.init())

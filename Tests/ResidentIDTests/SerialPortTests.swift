@@ -24,7 +24,7 @@ import Testing
             _ = try port.readBlocking(deadline: .now + .milliseconds(100))
             Issue.record("read returned without data")
         } catch {
-            #expect(error.code == "serial-timeout")
+            #expect(error.code == .serialTimeout)
             #expect(error.action == .retry)
         }
         #expect(ContinuousClock.now - started >= .milliseconds(100))
@@ -44,7 +44,7 @@ import Testing
             _ = try port.readBlocking(deadline: .now + .seconds(5))
             Issue.record("read after unplug returned data")
         } catch {
-            #expect(error.code == "serial-disconnected")
+            #expect(error.code == .serialDisconnected)
             #expect(error.action == .reset)
         }
         port.close()
@@ -53,7 +53,7 @@ import Testing
             _ = try SerialPort.openBlocking(path: bench.linkPath, baud: 115_200)
             Issue.record("opened a missing path")
         } catch {
-            #expect(error.code == "serial-not-present")
+            #expect(error.code == .serialNotPresent)
         }
     }
 
@@ -63,7 +63,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("plain").path
         #expect(FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3])))
-        #expect(throws: DeviceError(code: "serial-baud-unsupported", action: .configuration,
+        #expect(throws: DeviceError(code: .serialBaudUnsupported, action: .configuration,
                                     detail: "baud 12345 is not one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600")) {
             try SerialPort.openBlocking(path: file, baud: 12345)
         }
@@ -71,7 +71,7 @@ import Testing
             _ = try SerialPort.openBlocking(path: file, baud: 9600)
             Issue.record("opened a plain file as a serial line")
         } catch {
-            #expect(error.code == "serial-not-a-tty")
+            #expect(error.code == .serialNotATTY)
             #expect(error.action == .configuration)
         }
         #expect(SerialPort.lineTime(bytes: 1295, baud: 115_200) > .milliseconds(112))

@@ -12,13 +12,13 @@ import Testing
 
     @Test func everyStatusOfTheIssueHasATypedError() throws {
         #expect(GA467Status.allCases.count == Self.expected.count)
-        var codes: Set<String> = []
+        var codes: Set<DeviceErrorCode> = []
         for (byte, action) in Self.expected {
             let status = try #require(GA467Status(rawValue: byte))
             let error = status.error
             #expect(error.action == action, "status \(byte)")
-            #expect(error.code.hasPrefix("ga467-"))
-            #expect(error.code.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(error.code) is kebab-case")
+            #expect(error.code.rawValue.hasPrefix("ga467-"))
+            #expect(error.code.rawValue.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "-" }, "\(error.code) is kebab-case")
             #expect(error.detail.contains("SW3"))
             codes.insert(error.code)
         }
@@ -26,11 +26,11 @@ import Testing
     }
 
     @Test func stableCodes() {
-        #expect(GA467Status.readFailed.error.code == "ga467-read-failed")
-        #expect(GA467Status.samSelfTestFailed.error.code == "ga467-sam-self-test-failed")
-        #expect(GA467Status.samNotAuthorized.error.code == "ga467-sam-not-authorized")
-        #expect(GA467Status.cardNotFound.error.code == "ga467-card-not-found")
-        #expect(GA467Status.wrongCard.error.code == "ga467-wrong-card")
+        #expect(GA467Status.readFailed.error.code == .ga467ReadFailed)
+        #expect(GA467Status.samSelfTestFailed.error.code == .ga467SAMSelfTestFailed)
+        #expect(GA467Status.samNotAuthorized.error.code == .ga467SAMNotAuthorized)
+        #expect(GA467Status.cardNotFound.error.code == .ga467CardNotFound)
+        #expect(GA467Status.wrongCard.error.code == .ga467WrongCard)
     }
 
     @Test func successDataOrTheStatusError() throws {
@@ -40,13 +40,13 @@ import Testing
             _ = try GA467Response(sw3: 0x41).successData()
             Issue.record("41 passed")
         } catch {
-            #expect(error.code == "ga467-read-failed")
+            #expect(error.code == .ga467ReadFailed)
         }
         do {
             _ = try GA467Response(sw3: 0x55).successData()
             Issue.record("55 passed")
         } catch {
-            #expect(error.code == "ga467-unknown-status")
+            #expect(error.code == .ga467UnknownStatus)
             #expect(error.action == .reset)
         }
     }

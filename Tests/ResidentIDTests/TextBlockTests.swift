@@ -94,7 +94,7 @@ struct LiteralBlock {
             _ = try TextBlockParser.parse(text: LiteralBlock.residentID(birth: date).bytes, photo: nil)
             Issue.record("accepted \(date)")
         } catch {
-            #expect(error.code == "ga467-text-block-invalid")
+            #expect(error.code == .ga467TextBlockInvalid)
             #expect(error.detail.contains("birth date"))
             #expect(date.isEmpty || !error.detail.contains(date))
         }
@@ -174,7 +174,7 @@ struct LiteralBlock {
             _ = try TextBlockParser.parse(text: block.bytes, photo: nil)
             Issue.record("accepted Q")
         } catch {
-            #expect(error.code == "ga467-card-type-unknown")
+            #expect(error.code == .ga467CardTypeUnknown)
         }
     }
 
@@ -202,7 +202,7 @@ struct LiteralBlock {
                 _ = try ReadAnswer(data: bad, withFingerprint: false)
                 Issue.record("accepted a malformed answer")
             } catch {
-                #expect(error.code == "ga467-read-answer-malformed")
+                #expect(error.code == .ga467ReadAnswerMalformed)
             }
         }
     }

@@ -50,7 +50,7 @@ import Testing
             _ = try decoder.decode([0xFF] + [UInt8](repeating: 0, count: 1023))
             Issue.record("a refused photo decoded")
         } catch {
-            #expect(error.code == "wlt-decode-failed")
+            #expect(error.code == .wltDecodeFailed)
         }
         #expect(throws: DeviceError.self) { try decoder.decode([1, 2, 3]) }
 
@@ -80,7 +80,7 @@ import Testing
             _ = try bench.reader.decodePhoto(photo)
             Issue.record("decoded without a decoder")
         } catch {
-            #expect(error.code == "wlt-decoder-unavailable")
+            #expect(error.code == .wltDecoderUnavailable)
             #expect(error.action == .configuration)
         }
         await bench.finish()

@@ -113,7 +113,7 @@ import Testing
         for error in errors {
             let deviceError = SmartCardErrors.deviceError(error, reader: "r1")
             #expect(SmartCardErrors.citizenMessage(for: deviceError.code) != nil, "\(deviceError.code)")
-            #expect(deviceError.code.allSatisfy { $0.isLowercase || $0 == "-" })
+            #expect(deviceError.code.rawValue.allSatisfy { $0.isLowercase || $0 == "-" })
         }
     }
 }

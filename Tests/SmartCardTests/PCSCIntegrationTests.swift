@@ -81,7 +81,7 @@ import Glibc
             _ = try await reader.read(accessKey: wrong)
             Issue.record("a wrong key read the document")
         } catch {
-            #expect(error.code == "access-denied")
+            #expect(error.code == .accessDenied)
             #expect(error.action == .retry)
             #expect(!error.detail.contains("L898902C3") && !error.detail.contains("740812"))
             #expect(SmartCardErrors.citizenMessage(for: error.code)?.hasPrefix("The details do not match the document") == true)
@@ -98,7 +98,7 @@ import Glibc
         do {
             _ = try await reader.read(accessKey: passport.accessKey)
         } catch {
-            #expect(error.code == "read-failed")
+            #expect(error.code == .readFailed)
         }
         await reader.stop()
     }
@@ -112,7 +112,7 @@ import Glibc
             _ = try await reader.read(accessKey: passport.accessKey)
             Issue.record("the read finished without the card")
         } catch {
-            #expect(error.code == "card-removed", "\(error.detail)")
+            #expect(error.code == .cardRemoved, "\(error.detail)")
         }
         #expect(await eventually { recorder.removals == 1 && !reader.isDocumentPresent })
         card.insert()
@@ -129,8 +129,8 @@ import Glibc
         #expect(try await reader.read(accessKey: passport.accessKey).number == "L898902C3")
 
         bed.kill()
-        #expect(await eventually { await reader.currentHealth() == .offline("pcscd-unavailable") })
-        #expect(recorder.healths.contains(DeviceHealth(state: .offline, reason: "pcscd-unavailable", action: .reset)))
+        #expect(await eventually { await reader.currentHealth() == .offline(.pcscdUnavailable) })
+        #expect(recorder.healths.contains(DeviceHealth(state: .offline, reason: .pcscdUnavailable, action: .reset)))
         await #expect(throws: DeviceError.self) { try await reader.read(accessKey: passport.accessKey) }
 
         try bed.startDaemon()
@@ -165,8 +165,8 @@ import Glibc
         let recorder = EventRecorder()
         let missing = PCSCIdentityReader(id: "missing", model: "generic-pcsc-reader", readerNameContains: "No Such Reader")
         try await missing.start(sink: recorder.sink(id: missing.id))
-        #expect(await eventually { await missing.currentHealth() == .offline("reader-missing") })
-        #expect(await missing.selfTest() == .offline("reader-missing"))
+        #expect(await eventually { await missing.currentHealth() == .offline(.readerMissing) })
+        #expect(await missing.selfTest() == .offline(.readerMissing))
         await missing.stop()
 
         // The first vpcd reader, with no card on it.
@@ -178,10 +178,10 @@ import Glibc
             _ = try await empty.read(accessKey: passport.accessKey)
             Issue.record("read a document from an empty reader")
         } catch {
-            #expect(error.code == "no-document")
+            #expect(error.code == .noDocument)
         }
         await empty.stop()
-        #expect(await empty.currentHealth() == .offline("stopped"))
+        #expect(await empty.currentHealth() == .offline(.stopped))
     }
 
     @Test func stopCancelsABlockingWait() async throws {

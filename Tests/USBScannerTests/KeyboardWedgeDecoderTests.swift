@@ -77,7 +77,7 @@ func typing(_ usages: [(UInt8, Bool)]) -> [[UInt8]] {
     @Test func shortReportIsATypedError() {
         var decoder = KeyboardWedgeDecoder()
         #expect(throws: HIDReportError.reportTooShort(needed: 8, got: 3)) { try decoder.feed([0, 0, 4]) }
-        #expect(HIDReportError.reportTooShort(needed: 8, got: 3).deviceError.code == "report-too-short")
+        #expect(HIDReportError.reportTooShort(needed: 8, got: 3).deviceError.code == .reportTooShort)
     }
 
     @Test func tooLongCodeIsRefusedAndTheNextOneIsClean() throws {

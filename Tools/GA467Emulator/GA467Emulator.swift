@@ -87,7 +87,7 @@ public final class GA467Emulator: Sendable {
         guard symlink(pty.slavePath, linkPath) == 0 else {
             let reason = String(cString: strerror(errno))
             pty.close()
-            throw DeviceError(code: "pty-failed", action: .reset, detail: "cannot link \(linkPath): \(reason)")
+            throw DeviceError(code: .ptyFailed, action: .reset, detail: "cannot link \(linkPath): \(reason)")
         }
         let generation = state.withLock { state -> Int in
             state.plug += 1

@@ -55,6 +55,6 @@ struct PseudoTerminal {
     }
 
     private static func failure(_ call: String) -> DeviceError {
-        DeviceError(code: "pty-failed", action: .reset, detail: "\(call): \(String(cString: strerror(errno)))")
+        DeviceError(code: .ptyFailed, action: .reset, detail: "\(call): \(String(cString: strerror(errno)))")
     }
 }

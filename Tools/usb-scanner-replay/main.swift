@@ -141,7 +141,7 @@ let sink = DeviceEventSink(deviceID: "scanner", role: .codeScanner) { event in
         break
     case .status(let status):
         let health = status.health
-        say("health \(health.state.rawValue) \(health.reason ?? "-") \(health.action.rawValue)")
+        say("health \(health.state.rawValue) \(health.reason?.rawValue ?? "-") \(health.action.rawValue)")
         if health.state == .offline, replug != nil, !unplugged.exchange(true, ordering: .sequentiallyConsistent) {
             // Unplugged here, on the driver's USB thread, before the driver can look for it again.
             testbed.unplug()
@@ -177,9 +177,9 @@ func runUnderManager() async -> Bool {
                     break
                 case .status(let status):
                     let health = status.health
-                    say("health \(health.state.rawValue) \(health.reason ?? "-") \(health.action.rawValue)")
+                    say("health \(health.state.rawValue) \(health.reason?.rawValue ?? "-") \(health.action.rawValue)")
                     if health.state == .online { onlines += 1 }
-                    if health.state == .offline, health.reason == "disconnected", onlines == 1, !unpluggedYet, let replug {
+                    if health.state == .offline, health.reason?.errorCode == .disconnected, onlines == 1, !unpluggedYet, let replug {
                         unpluggedYet = true
                         testbed.unplug()
                         say("unplugged")
@@ -187,7 +187,7 @@ func runUnderManager() async -> Bool {
                         testbed.plug(description: description, replay: replug)
                         testbed.announce()
                         say("replugged")
-                    } else if health.state == .offline, health.reason == "disconnected", onlines >= (replug == nil ? 1 : 2) {
+                    } else if health.state == .offline, health.reason?.errorCode == .disconnected, onlines >= (replug == nil ? 1 : 2) {
                         return true
                     }
                 }

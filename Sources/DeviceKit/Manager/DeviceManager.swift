@@ -46,18 +46,18 @@ public actor DeviceManager {
             let device = entry.device
             var problem: DeviceHealth?
             if entry.role.category != device.category {
-                problem = DeviceHealth(state: .offline, reason: "role-mismatch", action: .configuration)
+                problem = DeviceHealth(state: .offline, reason: .roleMismatch, action: .configuration)
                 logger.error("device does not fit its role; it will not be started", metadata: [
                     "device": "\(device.id)", "role": "\(entry.role.rawValue)", "category": "\(device.category.rawValue)",
                 ])
             } else if !seen.insert(device.id).inserted {
-                problem = DeviceHealth(state: .offline, reason: "duplicate-id", action: .configuration)
+                problem = DeviceHealth(state: .offline, reason: .duplicateID, action: .configuration)
                 logger.error("two devices share an id; the second will not be started", metadata: ["device": "\(device.id)"])
             }
             slots.append(DeviceRegistry.Slot(
                 id: device.id, role: entry.role, category: device.category, driver: device.driver,
                 model: device.model, misconfiguration: problem,
-                health: problem ?? DeviceHealth(state: .offline, reason: "not-started")))
+                health: problem ?? DeviceHealth(state: .offline, reason: .notStarted)))
         }
         self.events = events
         self.continuation = continuation
@@ -97,7 +97,7 @@ public actor DeviceManager {
             if !isFirstStart { registry.update(index) { $0.restarts += 1 } }
             isFirstStart = false
             let (trouble, troubleContinuation) = AsyncStream.makeStream(
-                of: String.self, bufferingPolicy: .bufferingNewest(1))
+                of: DeviceHealth.Reason.self, bufferingPolicy: .bufferingNewest(1))
             let sink = registry.beginGeneration(index, trouble: troubleContinuation)
             do {
                 try await device.start(sink: sink)
@@ -105,7 +105,7 @@ public actor DeviceManager {
                 registry.endGeneration(index)
                 await device.stop()
                 failures += 1
-                let failure = Self.deviceError(error, otherwise: "start-failed")
+                let failure = Self.deviceError(error, otherwise: .startFailed)
                 let delay = backoff.delay(afterFailure: failures)
                 registry.publish(index, DeviceHealth(
                     state: .offline, reason: failure.code, action: failure.action == .none ? .reset : failure.action))
@@ -120,7 +120,7 @@ public actor DeviceManager {
             // A driver that does not report its health on start is asked for it.
             registry.publish(index, await device.currentHealth(), onlyIfUnreported: true)
 
-            var reason: String?
+            var reason: DeviceHealth.Reason?
             for await why in trouble {
                 reason = why
                 break
@@ -138,7 +138,7 @@ public actor DeviceManager {
         }
         registry.endGeneration(index)
         await device.stop()
-        registry.publish(index, DeviceHealth(state: .offline, reason: "stopped"))
+        registry.publish(index, DeviceHealth(state: .offline, reason: .stopped))
     }
 
     /// Waits out a backoff, or less if an operator's reset wakes the device.
@@ -156,7 +156,7 @@ public actor DeviceManager {
         registry.setWaker(index, nil)
     }
 
-    static func deviceError(_ error: any Error, otherwise code: String) -> DeviceError {
+    static func deviceError(_ error: any Error, otherwise code: DeviceErrorCode) -> DeviceError {
         if let error = error as? DeviceError { return error }
         return DeviceError(code: code, action: .reset, detail: String(describing: error))
     }
@@ -259,7 +259,7 @@ public actor DeviceManager {
         let device = managed[index].device
         switch registry.phase(index) {
         case .misconfigured(let health):
-            throw DeviceError(code: health.reason ?? "misconfigured", action: .configuration,
+            throw DeviceError(code: health.reason?.errorCode ?? .misconfigured, action: .configuration,
                               detail: "device \(id) is not started: fix its configuration")
         case .waiting:
             logger.notice("operator reset: restarting now", metadata: ["device": "\(id)"])
@@ -269,9 +269,9 @@ public actor DeviceManager {
             do {
                 try await device.reset()
             } catch {
-                let failure = Self.deviceError(error, otherwise: "reset-failed")
+                let failure = Self.deviceError(error, otherwise: .resetFailed)
                 logger.warning("reset failed; restarting the device", metadata: ["device": "\(id)", "error": "\(failure)"])
-                registry.requestRestart(index, reason: failure.code)
+                registry.requestRestart(index, reason: DeviceHealth.Reason(failure.code))
                 throw failure
             }
         }
@@ -279,7 +279,7 @@ public actor DeviceManager {
 
     private func index(of id: String) throws(DeviceError) -> Int {
         guard let index = managed.firstIndex(where: { $0.device.id == id }) else {
-            throw DeviceError(code: "unknown-device", action: .configuration, detail: "no device has the id \(id)")
+            throw DeviceError(code: .unknownDevice, action: .configuration, detail: "no device has the id \(id)")
         }
         return index
     }

@@ -23,7 +23,7 @@ final class DeviceRegistry: Sendable {
         var running = false
         var reportedThisGeneration = false
         /// Wakes the supervisor to restart the device.
-        var trouble: AsyncStream<String>.Continuation?
+        var trouble: AsyncStream<DeviceHealth.Reason>.Continuation?
         /// Cuts a backoff wait short.
         var waker: AsyncStream<Void>.Continuation?
     }
@@ -56,7 +56,7 @@ final class DeviceRegistry: Sendable {
     // MARK: Generations
 
     /// Opens a new generation for a start of device `index` and returns the sink for it.
-    func beginGeneration(_ index: Int, trouble: AsyncStream<String>.Continuation) -> DeviceEventSink {
+    func beginGeneration(_ index: Int, trouble: AsyncStream<DeviceHealth.Reason>.Continuation) -> DeviceEventSink {
         let (generation, id, role) = state.withLock { state in
             state.slots[index].generation += 1
             state.slots[index].running = true
@@ -81,7 +81,7 @@ final class DeviceRegistry: Sendable {
     }
 
     /// Asks the supervisor to stop and start the device again.
-    func requestRestart(_ index: Int, reason: String) {
+    func requestRestart(_ index: Int, reason: DeviceHealth.Reason) {
         let trouble = state.withLock { $0.slots[index].trouble }
         trouble?.yield(reason)
     }
@@ -132,7 +132,7 @@ final class DeviceRegistry: Sendable {
                     changed = status.health
                 }
                 if status.health.state == .offline, status.health.action == .reset {
-                    state.slots[index].trouble?.yield(status.health.reason ?? "offline")
+                    state.slots[index].trouble?.yield(status.health.reason ?? DeviceHealth.Reason(.offline))
                 }
             }
             return (changed, Self.yield(event, into: continuation, state: &state))

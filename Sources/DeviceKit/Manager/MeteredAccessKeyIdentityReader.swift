@@ -28,7 +28,7 @@ final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader {
         }
     }
 
-    static let citizenCodes: Set<String> = ["access-denied", "no-document"]
+    static let citizenCodes: Set<DeviceErrorCode> = [.accessDenied, .noDocument]
 
     func start(sink: DeviceEventSink) async throws { throw managedByDeviceManager(id) }
     func stop() async {}

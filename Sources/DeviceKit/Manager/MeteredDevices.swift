@@ -63,7 +63,7 @@ final class MeteredDocumentScanner: DocumentScanner {
             return pages
         } catch {
             // Nothing to scan is the citizen's next step, not a failure of the device.
-            if error.code != "no-documents" { registry.update(index) { $0.jobsFailed += 1 } }
+            if error.code != .noDocuments { registry.update(index) { $0.jobsFailed += 1 } }
             throw error
         }
     }
@@ -77,6 +77,6 @@ final class MeteredDocumentScanner: DocumentScanner {
 }
 
 func managedByDeviceManager(_ id: String) -> DeviceError {
-    DeviceError(code: "managed", action: .configuration,
+    DeviceError(code: .managed, action: .configuration,
                 detail: "device \(id) is started and stopped by DeviceManager, not through this handle")
 }

@@ -49,13 +49,13 @@ public final class SerialPort: Sendable {
     /// tcsetattr); use ``open(path:baud:)`` from async code.
     public static func openBlocking(path: String, baud: Int) throws(DeviceError) -> SerialPort {
         guard let speed = speedConstant(baud) else {
-            throw DeviceError(code: "serial-baud-unsupported", action: .configuration,
+            throw DeviceError(code: .serialBaudUnsupported, action: .configuration,
                               detail: "baud \(baud) is not one of \(supportedBauds.map(String.init).joined(separator: ", "))")
         }
         let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
-            throw DeviceError(code: code == ENOENT || code == ENXIO || code == ENODEV ? "serial-not-present" : "serial-open-failed",
+            throw DeviceError(code: code == ENOENT || code == ENXIO || code == ENODEV ? .serialNotPresent : .serialOpenFailed,
                               action: code == EACCES ? .configuration : .reset,
                               detail: "cannot open \(path): \(String(cString: strerror(code)))")
         }
@@ -63,7 +63,7 @@ public final class SerialPort: Sendable {
         guard tcgetattr(fd, &options) == 0 else {
             let code = errno
             _ = Glibc.close(fd)
-            throw DeviceError(code: "serial-not-a-tty", action: .configuration,
+            throw DeviceError(code: .serialNotATTY, action: .configuration,
                               detail: "\(path) is not a serial line: \(String(cString: strerror(code)))")
         }
         cfmakeraw(&options)
@@ -81,7 +81,7 @@ public final class SerialPort: Sendable {
         guard tcsetattr(fd, TCSANOW, &options) == 0 else {
             let code = errno
             _ = Glibc.close(fd)
-            throw DeviceError(code: "serial-setup-failed", action: .reset,
+            throw DeviceError(code: .serialSetupFailed, action: .reset,
                               detail: "cannot set \(path) to raw \(baud) 8N1: \(String(cString: strerror(code)))")
         }
         // Bytes that arrived before we owned the line belong to nobody.
@@ -192,7 +192,7 @@ public final class SerialPort: Sendable {
     private func currentDescriptor() throws(DeviceError) -> Int32 {
         let fd = descriptor.withLock { $0 }
         guard fd >= 0 else {
-            throw DeviceError(code: "serial-closed", action: .reset, detail: "\(path) was closed")
+            throw DeviceError(code: .serialClosed, action: .reset, detail: "\(path) was closed")
         }
         return fd
     }
@@ -201,7 +201,7 @@ public final class SerialPort: Sendable {
         while true {
             let remaining = ContinuousClock.now.duration(to: deadline)
             if remaining <= .zero {
-                throw DeviceError(code: "serial-timeout", action: .retry, detail: "no answer on \(path) in time")
+                throw DeviceError(code: .serialTimeout, action: .retry, detail: "no answer on \(path) in time")
             }
             let (seconds, attoseconds) = remaining.components
             let milliseconds = Int32(min(Int64(Int32.max), seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000))
@@ -225,10 +225,10 @@ public final class SerialPort: Sendable {
         if code == EIO || code == ENXIO || code == ENODEV || code == EBADF {
             return disconnected(String(cString: strerror(code)))
         }
-        return DeviceError(code: "serial-io-failed", action: .reset, detail: "\(path): \(String(cString: strerror(code)))")
+        return DeviceError(code: .serialIOFailed, action: .reset, detail: "\(path): \(String(cString: strerror(code)))")
     }
 
     private func disconnected(_ why: String) -> DeviceError {
-        DeviceError(code: "serial-disconnected", action: .reset, detail: "\(path) went away (\(why))")
+        DeviceError(code: .serialDisconnected, action: .reset, detail: "\(path) went away (\(why))")
     }
 }

@@ -14,7 +14,7 @@ public final class SimulatedCodeScanner: CodeScanner {
     private struct State: SimulatedState {
         var link: SimulatedLink
 
-        var health: DeviceHealth { link.connected ? .online : .offline("disconnected") }
+        var health: DeviceHealth { link.connected ? .online : .offline(.disconnected) }
     }
 
     private let state: Mutex<State>

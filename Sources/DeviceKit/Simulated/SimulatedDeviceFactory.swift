@@ -9,7 +9,7 @@ public struct SimulatedDeviceFactory: Sendable {
 
     public static func makeDevice(for entry: CatalogEntry, id: String) throws(DeviceError) -> any Device {
         guard entry.driver == .sim else {
-            throw DeviceError(code: "driver-unavailable", action: .configuration,
+            throw DeviceError(code: .driverUnavailable, action: .configuration,
                               detail: "model \(entry.model) uses driver \(entry.driver.rawValue), not a simulated one")
         }
         switch entry.category {
@@ -35,7 +35,7 @@ public struct SimulatedDeviceFactory: Sendable {
     private static func milliseconds(_ key: String, in entry: CatalogEntry) throws(DeviceError) -> Duration? {
         guard let quirk = entry.quirks[key] else { return nil }
         guard let value = quirk.number, value >= 0, value <= 600_000 else {
-            throw DeviceError(code: "bad-quirk", action: .configuration,
+            throw DeviceError(code: .badQuirk, action: .configuration,
                               detail: "\(entry.source): quirks.\(key) must be milliseconds from 0 to 600000, not \(quirk)")
         }
         return .milliseconds(value)

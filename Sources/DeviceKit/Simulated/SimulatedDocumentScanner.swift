@@ -19,7 +19,7 @@ public final class SimulatedDocumentScanner: DocumentScanner {
         var scanning = false
 
         var health: DeviceHealth {
-            guard link.connected else { return .offline("disconnected") }
+            guard link.connected else { return .offline(.disconnected) }
             return scanning ? DeviceHealth(state: .busy) : .online
         }
     }
@@ -50,14 +50,14 @@ public final class SimulatedDocumentScanner: DocumentScanner {
     public func scan() async throws(DeviceError) -> [ScannedPage] {
         let pages = try state.withLock { state throws(DeviceError) -> [ScannedPage] in
             guard state.link.sink != nil else {
-                throw DeviceError(code: "not-started", action: .reset, detail: "simulated scanner \(id) is not started")
+                throw DeviceError(code: .notStarted, action: .reset, detail: "simulated scanner \(id) is not started")
             }
             guard state.link.connected else { throw state.link.unplugged }
             guard !state.scanning else {
-                throw DeviceError(code: "busy", action: .retry, detail: "simulated scanner \(id) is already scanning")
+                throw DeviceError(code: .busy, action: .retry, detail: "simulated scanner \(id) is already scanning")
             }
             guard !state.feeder.isEmpty else {
-                throw DeviceError(code: "no-documents", action: .retry, detail: "nothing on the glass or in the feeder")
+                throw DeviceError(code: .noDocuments, action: .retry, detail: "nothing on the glass or in the feeder")
             }
             let pages = state.feeder
             state.feeder = []

@@ -20,10 +20,10 @@ extension SimulatedIdentityReader: AccessKeyIdentityReader {
     public func read(accessKey: DocumentAccessKey) async throws(DeviceError) -> Identity {
         let start = state.withLock { state -> Result<(Identity, Int), DeviceError> in
             guard state.link.liveSink != nil else {
-                return .failure(DeviceError(code: "reader-offline", action: .reset, detail: "\(state.link.name) is not started or unplugged"))
+                return .failure(DeviceError(code: .readerOffline, action: .reset, detail: "\(state.link.name) is not started or unplugged"))
             }
             guard let document = state.document else {
-                return .failure(DeviceError(code: "no-document", action: .retry, detail: "no document on \(state.link.name)"))
+                return .failure(DeviceError(code: .noDocument, action: .retry, detail: "no document on \(state.link.name)"))
             }
             return .success((document, state.link.generation))
         }
@@ -32,14 +32,14 @@ extension SimulatedIdentityReader: AccessKeyIdentityReader {
         return try state.withLock { state throws(DeviceError) -> Identity in
             // Taken away, swapped or unplugged during the read: what was read belongs to no one here.
             guard state.link.generation == generation, state.link.liveSink != nil, state.document == document else {
-                throw DeviceError(code: "card-removed", action: .retry, detail: "the document left \(state.link.name) during the read")
+                throw DeviceError(code: .cardRemoved, action: .retry, detail: "the document left \(state.link.name) during the read")
             }
             if state.failNextRead {
                 state.failNextRead = false
-                throw DeviceError(code: "read-failed", action: .retry, detail: "the document could not be read (simulated)")
+                throw DeviceError(code: .readFailed, action: .retry, detail: "the document could not be read (simulated)")
             }
             guard Self.accessKey(for: document) == accessKey else {
-                throw DeviceError(code: "access-denied", action: .retry,
+                throw DeviceError(code: .accessDenied, action: .retry,
                                   detail: "\(state.link.name): the access key does not match the document")
             }
             return document

@@ -25,7 +25,7 @@ public final class SimulatedIdentityReader: IdentityReader {
         var document: Identity?
         var failNextRead = false
 
-        var health: DeviceHealth { link.connected ? .online : .offline("disconnected") }
+        var health: DeviceHealth { link.connected ? .online : .offline(.disconnected) }
     }
 
     let state: Mutex<State>
@@ -132,7 +132,7 @@ public final class SimulatedIdentityReader: IdentityReader {
             if state.failNextRead {
                 state.failNextRead = false
                 sink.data(.identityReadFailed(DeviceError(
-                    code: "read-failed", action: .retry, detail: "the card could not be read (simulated)")))
+                    code: .readFailed, action: .retry, detail: "the card could not be read (simulated)")))
             } else {
                 sink.data(.identityPresented(card))
             }

@@ -25,7 +25,7 @@ struct SimulatedLink: Sendable {
     }
 
     var unplugged: DeviceError {
-        DeviceError(code: "disconnected", action: .reset, detail: "\(name) is unplugged")
+        DeviceError(code: .disconnected, action: .reset, detail: "\(name) is unplugged")
     }
 
     /// Makes work begun earlier stale; returns the generation for work begun now.

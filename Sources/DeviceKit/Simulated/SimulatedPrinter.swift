@@ -27,19 +27,19 @@ public final class SimulatedPrinter: Printer {
         /// The printer's health while the fault lasts.
         public var health: DeviceHealth {
             switch self {
-            case .paperOut: DeviceHealth(state: .userError, reason: "media-empty", action: .replenish)
-            case .jam: DeviceHealth(state: .userError, reason: "media-jam", action: .maintenance)
-            case .offline: .offline("offline")
-            case .paperLow: DeviceHealth(state: .online, reason: "media-low", action: .replenish)
+            case .paperOut: DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish)
+            case .jam: DeviceHealth(state: .userError, reason: .mediaJam, action: .maintenance)
+            case .offline: .offline(.offline)
+            case .paperLow: DeviceHealth(state: .online, reason: .mediaLow, action: .replenish)
             }
         }
 
         /// The error a job gets while the fault lasts; nil when the printer still prints.
         public var error: DeviceError? {
             switch self {
-            case .paperOut: DeviceError(code: "media-empty", action: .replenish, detail: "the printer is out of paper")
-            case .jam: DeviceError(code: "media-jam", action: .maintenance, detail: "paper is jammed in the printer")
-            case .offline: DeviceError(code: "offline", action: .reset, detail: "the printer does not answer")
+            case .paperOut: DeviceError(code: .mediaEmpty, action: .replenish, detail: "the printer is out of paper")
+            case .jam: DeviceError(code: .mediaJam, action: .maintenance, detail: "paper is jammed in the printer")
+            case .offline: DeviceError(code: .offline, action: .reset, detail: "the printer does not answer")
             case .paperLow: nil
             }
         }
@@ -94,7 +94,7 @@ public final class SimulatedPrinter: Printer {
             if let fault, fault != .paperLow { return fault.health }
             let low = fault == .paperLow
             if activeJobs > 0 {
-                return DeviceHealth(state: .busy, reason: low ? "media-low" : nil, action: low ? .replenish : .none)
+                return DeviceHealth(state: .busy, reason: low ? .mediaLow : nil, action: low ? .replenish : .none)
             }
             return low ? Fault.paperLow.health : .online
         }
@@ -162,7 +162,7 @@ public final class SimulatedPrinter: Printer {
     public func print(_ job: PrintJob) async -> PrintOutcome {
         let plan = state.withLock { state -> Result<(end: DispatchTime, midway: Fault?), DeviceError> in
             guard state.link.sink != nil else {
-                return .failure(DeviceError(code: "offline", action: .reset, detail: "simulated printer \(id) is not started"))
+                return .failure(DeviceError(code: .offline, action: .reset, detail: "simulated printer \(id) is not started"))
             }
             if let error = state.fault?.error { return .failure(error) }
             let midway = state.failNextJobMidway
@@ -196,7 +196,7 @@ public final class SimulatedPrinter: Printer {
             }
             if let error = state.fault?.error { return .failed(error) }
             guard state.link.sink != nil else {
-                return .failed(DeviceError(code: "offline", action: .reset, detail: "simulated printer \(id) was stopped during the job"))
+                return .failed(DeviceError(code: .offline, action: .reset, detail: "simulated printer \(id) was stopped during the job"))
             }
             state.completed.append(CompletedJob(kind: job.kind, title: job.title, byteCount: job.document.count))
             return .completed

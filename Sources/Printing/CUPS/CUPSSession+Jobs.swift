@@ -67,7 +67,7 @@ extension CUPSSession {
         defer { ippDelete(response) }
         guard let response, status.rawValue < IPP_STATUS_ERROR_BAD_REQUEST.rawValue,
               let raw = IPPRead.integer(response, "job-state"), let state = JobStatus.State(rawValue: raw) else {
-            throw DeviceError(code: "job-lost", action: .retry,
+            throw DeviceError(code: .jobLost, action: .retry,
                               detail: "cupsd has no state for job \(queue)-\(jobID): \(lastErrorText())")
         }
         return JobStatus(id: jobID, state: state, reasons: IPPRead.strings(response, "job-state-reasons"))

@@ -34,7 +34,7 @@ public struct CertificateDocument: Sendable, Equatable {
             throw PrinterErrors.documentMismatch(expected: expectedSHA256, actual: actual)
         }
         guard pdf.starts(with: Array("%PDF-".utf8)) else {
-            throw DeviceError(code: "document-not-pdf", action: .retry, detail: "the certificate's bytes are not a PDF")
+            throw DeviceError(code: .documentNotPDF, action: .retry, detail: "the certificate's bytes are not a PDF")
         }
         return pdf
     }

@@ -52,7 +52,7 @@ final class FontLibrary: @unchecked Sendable {
         var charset: OpaquePointer?
         guard FcPatternGetCharSet(match, "charset", 0, &charset) == FcResultMatch, let charset,
               FcCharSetHasChar(charset, 0x4E2D) != 0 else {
-            throw DeviceError(code: "font-missing", action: .configuration,
+            throw DeviceError(code: .fontMissing, action: .configuration,
                               detail: "fontconfig offers \(family) for \(name), which has no Chinese glyphs; install fonts-noto-cjk")
         }
         guard let face = cairo_ft_font_face_create_for_pattern(match) else { throw missing(name) }
@@ -60,6 +60,6 @@ final class FontLibrary: @unchecked Sendable {
     }
 
     private static func missing(_ name: String) -> DeviceError {
-        DeviceError(code: "font-missing", action: .configuration, detail: "fontconfig finds no font for \(name); install fonts-noto-cjk")
+        DeviceError(code: .fontMissing, action: .configuration, detail: "fontconfig finds no font for \(name); install fonts-noto-cjk")
     }
 }

@@ -9,7 +9,7 @@ public struct CUPSDriverFactory: DeviceDriverFactory {
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         guard entry.driver == .cups, entry.category == .printer else {
-            throw DeviceError(code: "driver-unavailable", action: .configuration,
+            throw DeviceError(code: .driverUnavailable, action: .configuration,
                               detail: "model \(entry.model) is a \(entry.category.rawValue) with driver \(entry.driver.rawValue), not a cups printer")
         }
         let settings = try CUPSPrinterSettings(connection: connection, device: id)

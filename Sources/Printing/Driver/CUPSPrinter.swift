@@ -23,7 +23,7 @@ public final class CUPSPrinter: Printer {
 
     private struct State {
         var sink: DeviceEventSink?
-        var health = DeviceHealth(state: .offline, reason: "not-started")
+        var health = DeviceHealth(state: .offline, reason: .notStarted)
         var status: PrinterStatus?
         /// Bumped by every start and stop, so a watcher of an earlier start ends.
         var generation = 0
@@ -76,7 +76,7 @@ public final class CUPSPrinter: Printer {
         state.withLock { state in
             state.sink = nil
             state.generation += 1
-            state.health = DeviceHealth(state: .offline, reason: "stopped")
+            state.health = DeviceHealth(state: .offline, reason: .stopped)
         }
         let session = watchSession
         await watchThread.run { session.session.close() }
@@ -155,7 +155,7 @@ public final class CUPSPrinter: Printer {
         } onCancel: {
             cancelled.set()
         }
-        if case .failed(let error) = outcome, error.code == "printer-unreachable" {
+        if case .failed(let error) = outcome, error.code == .printerUnreachable {
             publish(Self.health(for: error), status: nil)
         }
         return outcome

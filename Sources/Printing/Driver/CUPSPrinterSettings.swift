@@ -43,7 +43,7 @@ public struct CUPSPrinterSettings: Sendable, Equatable {
 
     public init(connection: DeviceConnection, device id: String) throws(DeviceError) {
         func bad(_ key: String, _ problem: String) -> DeviceError {
-            DeviceError(code: "bad-connection", action: .configuration, detail: "device \(id): connection.\(key) \(problem)")
+            DeviceError(code: .badConnection, action: .configuration, detail: "device \(id): connection.\(key) \(problem)")
         }
         if let unknown = connection.settings.keys.sorted().first(where: { !Self.keys.contains($0) }) {
             throw bad(unknown, "is not a key of the cups driver (known: \(Self.keys.sorted().joined(separator: ", ")))")

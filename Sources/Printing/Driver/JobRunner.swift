@@ -40,7 +40,7 @@ struct JobRunner {
                 }
                 if cancelled.isSet {
                     session.cancel(jobID)
-                    return .failed(DeviceError(code: "job-canceled", action: .retry,
+                    return .failed(DeviceError(code: .jobCanceled, action: .retry,
                                                detail: "job \(queue)-\(jobID) was cancelled by the kiosk"))
                 }
                 if clock.now - started >= settings.jobTimeout {
@@ -83,9 +83,11 @@ struct JobRunner {
         case .canceled:
             return .failed(PrinterErrors.canceled(settings.queue, job: job.id, reasons: job.reasons))
         default:
-            // An aborted job says why in its reasons when the printer ran out of something.
-            if let cause = job.reasons.compactMap(PrinterStateReasons.meaning(of:)).first(where: { $0.state != .online }) {
-                return .failed(DeviceError(code: cause.reason, action: cause.action,
+            // An aborted job says why in its reasons when the printer ran out of something; a
+            // reason the table does not know (`document-format-error`) leaves it `job-aborted`.
+            if let cause = job.reasons.compactMap(PrinterStateReasons.meaning(of:)).first(where: { $0.state != .online }),
+               let code = cause.code {
+                return .failed(DeviceError(code: code, action: cause.action,
                                            detail: "job \(settings.queue)-\(job.id) was aborted (\(job.reasons.joined(separator: ", ")))"))
             }
             return .failed(PrinterErrors.aborted(settings.queue, job: job.id, reasons: job.reasons))

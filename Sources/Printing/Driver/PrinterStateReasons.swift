@@ -8,35 +8,42 @@ public enum PrinterStateReasons {
     /// How one reason affects printing.
     struct Meaning {
         var state: DeviceHealth.State
-        var reason: String
+        var reason: DeviceHealth.Reason
         var action: RecommendedAction
         /// Lower is more urgent, when several reasons are present.
         var rank: Int
+        /// The code of the error a job gets for this reason: the reason itself for a reason of the
+        /// table that stops printing; nil for a warning and for a word the printer made up
+        /// (`vendor-specific-error`), which has no code.
+        var code: DeviceErrorCode?
     }
 
     /// Known reasons by their name without suffix. Reasons that stop printing are user or hardware
     /// errors (or offline); the `-low` family only warns.
     static let table: [String: Meaning] = {
         var table: [String: Meaning] = [:]
-        func add(_ names: [String], _ state: DeviceHealth.State, _ reason: String, _ action: RecommendedAction, _ rank: Int) {
-            for name in names { table[name] = Meaning(state: state, reason: reason, action: action, rank: rank) }
+        func add(_ names: [String], _ state: DeviceHealth.State, _ code: DeviceErrorCode, _ action: RecommendedAction, _ rank: Int) {
+            for name in names { table[name] = Meaning(state: state, reason: DeviceHealth.Reason(code), action: action, rank: rank, code: code) }
         }
-        add(["offline", "shutdown", "timed-out", "connecting-to-device"], .offline, "offline", .reset, 0)
-        add(["media-jam"], .userError, "media-jam", .maintenance, 10)
-        add(["door-open", "cover-open", "interlock-open"], .userError, "door-open", .maintenance, 11)
-        add(["input-tray-missing", "output-tray-missing"], .userError, "tray-missing", .maintenance, 12)
-        add(["output-area-full"], .userError, "output-area-full", .maintenance, 13)
-        add(["media-empty", "media-needed"], .userError, "media-empty", .replenish, 14)
-        add(["toner-empty"], .userError, "toner-empty", .replenish, 15)
-        add(["marker-supply-empty"], .userError, "marker-supply-empty", .replenish, 15)
-        add(["marker-waste-full"], .userError, "marker-waste-full", .maintenance, 16)
-        add(["fuser-over-temp", "fuser-under-temp", "opc-life-over"], .hardwareError, "hardware-fault", .maintenance, 20)
-        add(["cups-missing-filter", "cups-insecure-filter"], .hardwareError, "queue-misconfigured", .configuration, 21)
-        add(["media-low"], .online, "media-low", .replenish, 40)
-        add(["toner-low"], .online, "toner-low", .replenish, 41)
-        add(["marker-supply-low"], .online, "marker-supply-low", .replenish, 41)
-        add(["marker-waste-almost-full"], .online, "marker-waste-almost-full", .maintenance, 42)
-        add(["opc-near-eol"], .online, "opc-near-eol", .maintenance, 43)
+        func warn(_ names: [String], _ reason: DeviceHealth.Reason, _ action: RecommendedAction, _ rank: Int) {
+            for name in names { table[name] = Meaning(state: .online, reason: reason, action: action, rank: rank, code: nil) }
+        }
+        add(["offline", "shutdown", "timed-out", "connecting-to-device"], .offline, .offline, .reset, 0)
+        add(["media-jam"], .userError, .mediaJam, .maintenance, 10)
+        add(["door-open", "cover-open", "interlock-open"], .userError, .doorOpen, .maintenance, 11)
+        add(["input-tray-missing", "output-tray-missing"], .userError, .trayMissing, .maintenance, 12)
+        add(["output-area-full"], .userError, .outputAreaFull, .maintenance, 13)
+        add(["media-empty", "media-needed"], .userError, .mediaEmpty, .replenish, 14)
+        add(["toner-empty"], .userError, .tonerEmpty, .replenish, 15)
+        add(["marker-supply-empty"], .userError, .markerSupplyEmpty, .replenish, 15)
+        add(["marker-waste-full"], .userError, .markerWasteFull, .maintenance, 16)
+        add(["fuser-over-temp", "fuser-under-temp", "opc-life-over"], .hardwareError, .hardwareFault, .maintenance, 20)
+        add(["cups-missing-filter", "cups-insecure-filter"], .hardwareError, .queueMisconfigured, .configuration, 21)
+        warn(["media-low"], .mediaLow, .replenish, 40)
+        warn(["toner-low"], .tonerLow, .replenish, 41)
+        warn(["marker-supply-low"], .markerSupplyLow, .replenish, 41)
+        warn(["marker-waste-almost-full"], .markerWasteAlmostFull, .maintenance, 42)
+        warn(["opc-near-eol"], .opcNearEOL, .maintenance, 43)
         return table
     }()
 
@@ -55,11 +62,11 @@ public enum PrinterStateReasons {
             // `offline-report` is how CUPS says the device is offline; other reports and warnings
             // about a blocking condition still print.
             if known.state == .offline || severity == nil || severity == "error" { return known }
-            return Meaning(state: .online, reason: known.reason, action: known.action, rank: known.rank + 100)
+            return Meaning(state: .online, reason: known.reason, action: known.action, rank: known.rank + 100, code: known.code)
         }
         // An unknown reason that says it is an error stops the printer; CUPS' own `cups-*` notes,
         // `paused` (read from printer-state) and suffix-less vendor words do not.
-        if severity == "error" { return Meaning(state: .hardwareError, reason: name, action: .maintenance, rank: 30) }
+        if severity == "error" { return Meaning(state: .hardwareError, reason: DeviceHealth.Reason(rawValue: name), action: .maintenance, rank: 30, code: nil) }
         return nil
     }
 
@@ -69,16 +76,16 @@ public enum PrinterStateReasons {
         if let worst = meanings.first, worst.state == .offline {
             return DeviceHealth(state: .offline, reason: worst.reason, action: worst.action)
         }
-        if status.deviceReachable == false { return DeviceHealth(state: .offline, reason: "device-unreachable", action: .reset) }
+        if status.deviceReachable == false { return DeviceHealth(state: .offline, reason: .deviceUnreachable, action: .reset) }
         if status.state == .stopped {
             // A stopped queue prints nothing; a reason that says why it stopped (out of paper) tells
             // the operator more than "paused".
             if let worst = meanings.first, worst.state != .online {
                 return DeviceHealth(state: worst.state, reason: worst.reason, action: worst.action)
             }
-            return DeviceHealth(state: .offline, reason: "paused", action: .maintenance)
+            return DeviceHealth(state: .offline, reason: .paused, action: .maintenance)
         }
-        if !status.acceptingJobs { return DeviceHealth(state: .offline, reason: "not-accepting-jobs", action: .maintenance) }
+        if !status.acceptingJobs { return DeviceHealth(state: .offline, reason: .notAcceptingJobs, action: .maintenance) }
         if let worst = meanings.first, worst.state != .online {
             return DeviceHealth(state: worst.state, reason: worst.reason, action: worst.action)
         }
@@ -93,13 +100,17 @@ public enum PrinterStateReasons {
         let health = health(of: status)
         guard !health.isUsable, let reason = health.reason else { return nil }
         switch (health.state, reason) {
-        case (.offline, "paused"), (.offline, "not-accepting-jobs"):
-            return DeviceError(code: "printer-stopped", action: .maintenance,
-                               detail: "queue \(queue) is \(reason == "paused" ? "stopped (paused)" : "not accepting jobs")")
+        case (.offline, .paused), (.offline, .notAcceptingJobs):
+            return DeviceError(code: .printerStopped, action: .maintenance,
+                               detail: "queue \(queue) is \(reason == .paused ? "stopped (paused)" : "not accepting jobs")")
         case (.offline, _):
-            return DeviceError(code: "printer-offline", action: .reset, detail: "the printer of queue \(queue) is offline (\(reason))")
+            return DeviceError(code: .printerOffline, action: .reset, detail: "the printer of queue \(queue) is offline (\(reason))")
         default:
-            return DeviceError(code: reason, action: health.action, detail: "the printer of queue \(queue) reports \(reason)")
+            // A reason of the table is the error's code. A word the printer made up is told in the
+            // detail, under the table's code for the same state and action (hardware error,
+            // maintenance): error codes are a fixed set that flows and operators can rely on.
+            let code = table.values.first { $0.reason == reason }?.code ?? .hardwareFault
+            return DeviceError(code: code, action: health.action, detail: "the printer of queue \(queue) reports \(reason)")
         }
     }
 }

@@ -21,7 +21,7 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
         var sink: DeviceEventSink?
         var monitor: ReaderMonitor?
         var worker: BlockingThread?
-        var health = DeviceHealth.offline("not-started")
+        var health = DeviceHealth.offline(.notStarted)
         var reader: String?
         var cardPresent = false
         /// Bumped on every insertion and removal, so a read knows the card it started on is gone.
@@ -67,7 +67,7 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
                 state.worker = nil
                 state.sink = nil
                 state.cardPresent = false
-                state.health = .offline("stopped")
+                state.health = .offline(.stopped)
             }
             return (state.monitor, state.worker)
         }
@@ -82,18 +82,18 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
 
     /// Asks pcscd for its readers on the worker thread; online if the configured one is listed.
     public func selfTest() async -> DeviceHealth {
-        guard let worker = state.withLock({ $0.worker }) else { return .offline("stopped") }
+        guard let worker = state.withLock({ $0.worker }) else { return .offline(.stopped) }
         let text = readerNameContains
         let health: DeviceHealth
         do {
             health = try await worker.run { [self] () throws(CardError) -> DeviceHealth in
                 let readers = try withContext { context throws(CardError) in try context.readers() }
-                return ReaderMonitor.pick(readers, containing: text) == nil ? .offline("reader-missing") : .online
+                return ReaderMonitor.pick(readers, containing: text) == nil ? .offline(.readerMissing) : .online
             }
         } catch CardError.serviceUnavailable {
-            health = .offline("pcscd-unavailable")
+            health = .offline(.pcscdUnavailable)
         } catch {
-            health = .offline("self-test-failed")
+            health = .offline(.selfTestFailed)
         }
         setHealth(health)
         return health
@@ -117,10 +117,10 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
     public func readPassport(accessKey: DocumentAccessKey) async throws(DeviceError) -> PassportDocument {
         let (worker, reader, present, generation) = state.withLock { ($0.worker, $0.reader, $0.cardPresent, $0.cardGeneration) }
         guard let worker else {
-            throw DeviceError(code: "reader-offline", action: .reset, detail: "reader \(id) is not started")
+            throw DeviceError(code: .readerOffline, action: .reset, detail: "reader \(id) is not started")
         }
         guard let reader, present else {
-            throw DeviceError(code: "no-document", action: .retry, detail: "no document on reader \(id)")
+            throw DeviceError(code: .noDocument, action: .retry, detail: "no document on reader \(id)")
         }
         let document: PassportDocument
         do {
@@ -176,9 +176,9 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
         switch event {
         case .serviceUnavailable:
             workerContext.withLock { $0 = nil }
-            setHealth(.offline("pcscd-unavailable"))
+            setHealth(.offline(.pcscdUnavailable))
         case .readerMissing:
-            setHealth(.offline("reader-missing"))
+            setHealth(.offline(.readerMissing))
         case .readerReady(let name):
             state.withLock { $0.reader = name }
             setHealth(.online)
