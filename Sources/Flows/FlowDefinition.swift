@@ -12,10 +12,10 @@ public struct FlowDefinition: Sendable, Equatable, Identifiable {
     /// one of them is unhealthy.
     public var requires: [DeviceRole]
     public var start: String
-    public var steps: [String: Step]
+    public var steps: [String: FlowStep]
 }
 
-public struct Step: Sendable, Equatable {
+public struct FlowStep: Sendable, Equatable {
     public var id: String
     public var kind: StepKind
     /// Text key overriding the flow's title for this step.
@@ -29,7 +29,7 @@ public struct Step: Sendable, Equatable {
     /// For `identify` steps: what the citizen may identify with.
     public var accepts: Set<IdentifyMethod>
     /// How the step's text is shown: a failure is a warning, a done deed a success.
-    public var tone: Paragraph.Style
+    public var tone: Screen.Paragraph.Style
 
     public func target(_ outcome: Outcome) -> String? { transitions[outcome] }
 }

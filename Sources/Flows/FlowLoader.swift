@@ -19,7 +19,7 @@ extension FlowDefinition {
         let requires = root.optional("requires")?.list()?.compactMap { $0.oneOf(DeviceRole.self) } ?? []
         let startNode = root.required("start")
         let start = startNode?.nonEmptyString()
-        var steps: [String: Step] = [:]
+        var steps: [String: FlowStep] = [:]
         var lines: [String: Int] = ["": root.line]
         if let entries = root.required("steps")?.entries() {
             for (stepID, node) in entries {
@@ -35,7 +35,7 @@ extension FlowDefinition {
     }
 
     /// `lines` gets the line of every field that names something checked later, by field path.
-    private static func readStep(_ id: String, _ node: DataNode, lines: inout [String: Int]) -> Step? {
+    private static func readStep(_ id: String, _ node: DataNode, lines: inout [String: Int]) -> FlowStep? {
         node.rejectUnknownKeys(stepFields)
         guard let kind = node.required("kind")?.oneOf(StepKind.self) else { return nil }
         var transitions: [Outcome: String] = [:]
@@ -87,8 +87,8 @@ extension FlowDefinition {
         if (kind == .message || kind == .confirm) && text == nil && node.optional("text") == nil {
             node.problem("a \(kind.rawValue) step needs a `text` key")
         }
-        return Step(id: id, kind: kind, title: node.optional("title")?.nonEmptyString(), text: text,
+        return FlowStep(id: id, kind: kind, title: node.optional("title")?.nonEmptyString(), text: text,
                     transitions: transitions, options: options, accepts: accepts,
-                    tone: node.optional("tone")?.oneOf(Paragraph.Style.self) ?? .normal)
+                    tone: node.optional("tone")?.oneOf(Screen.Paragraph.Style.self) ?? .normal)
     }
 }

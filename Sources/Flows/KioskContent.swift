@@ -8,7 +8,7 @@ import YAMLData
 public struct KioskContent: Sendable {
     public var flows: [String: FlowDefinition]
     public var texts: Texts
-    public var services: [Service]
+    public var services: [ServiceGuide]
     /// What a scanned or typed code is; flows route on its kind.
     public var codes: CodeClassifier
 
@@ -17,14 +17,14 @@ public struct KioskContent: Sendable {
     /// The flow started by the Help command on every screen.
     public static let helpFlow = "help"
 
-    public init(flows: [String: FlowDefinition], texts: Texts, services: [Service], codes: CodeClassifier) {
+    public init(flows: [String: FlowDefinition], texts: Texts, services: [ServiceGuide], codes: CodeClassifier) {
         self.flows = flows
         self.texts = texts
         self.services = services
         self.codes = codes
     }
 
-    public func service(_ id: String) -> Service? { services.first { $0.id == id } }
+    public func service(_ id: String) -> ServiceGuide? { services.first { $0.id == id } }
 
     /// Loads and validates `directory` (the `Kiosk/` folder). `displayDirectory` is how paths are
     /// written in problems, e.g. `Kiosk`.
@@ -41,10 +41,10 @@ public struct KioskContent: Sendable {
             }
             log.add(contentsOf: file.problems)
         }
-        var services: [Service] = []
+        var services: [ServiceGuide] = []
         for (url, stem) in yamlFiles(in: directory.appendingPathComponent("services"), shown: "\(shown)/services", log: &log) {
             let file = DataFile(contentsOf: url, displayPath: "\(shown)/services/\(url.lastPathComponent)")
-            if let service = Service.read(file, expectedID: stem) { services.append(service) }
+            if let service = ServiceGuide.read(file, expectedID: stem) { services.append(service) }
             log.add(contentsOf: file.problems)
         }
         let codesFile = DataFile(contentsOf: directory.appendingPathComponent("codes.yaml"), displayPath: "\(shown)/codes.yaml")

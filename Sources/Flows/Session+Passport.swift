@@ -142,11 +142,11 @@ extension Session {
 
     // MARK: Screen
 
-    func describeIdentify(_ current: Step, into screen: inout Screen) {
+    func describeIdentify(_ current: FlowStep, into screen: inout Screen) {
         let t = content.texts
         let lang = language
-        func say(_ key: TextKey, _ arguments: [String: String] = [:], style: Paragraph.Style = .normal, personal: Bool = false) {
-            screen.paragraphs.append(Paragraph(t(key, lang, arguments), style: style, isPersonal: personal))
+        func say(_ key: TextKey, _ arguments: [String: String] = [:], style: Screen.Paragraph.Style = .normal, personal: Bool = false) {
+            screen.paragraphs.append(Screen.Paragraph(t(key, lang, arguments), style: style, isPersonal: personal))
         }
         if step.phase == .waiting {
             say(.identifyPassportReading, style: .emphasis)
@@ -170,7 +170,7 @@ extension Session {
             case .birthDate: (.identifyPassportBirthLabel, .identifyPassportBirthPlaceholder)
             case .expiryDate: (.identifyPassportExpiryLabel, .identifyPassportExpiryPlaceholder)
             }
-            screen.field = InputField(label: t(label, lang), value: step.keypad ?? "", placeholder: t(placeholder, lang),
+            screen.field = Screen.InputField(label: t(label, lang), value: step.keypad ?? "", placeholder: t(placeholder, lang),
                                       maxLength: entry.field.maxLength)
             say(.identifyPassportFieldStep, ["number": String(entry.field.rawValue + 1)], style: .muted)
             say(.commonKeypadHint, style: .muted)
@@ -178,7 +178,7 @@ extension Session {
         }
         if current.accepts.contains(.identityDocument) { say(.identifyCard, style: .emphasis) }
         if current.accepts.contains(.pickupCode), let value = step.keypad {
-            screen.field = InputField(label: t(.identifyKeypadLabel, lang), value: value,
+            screen.field = Screen.InputField(label: t(.identifyKeypadLabel, lang), value: value,
                                       placeholder: t(.identifyKeypadPlaceholder, lang), maxLength: 12)
             say(.commonKeypadHint, style: .muted)
             return

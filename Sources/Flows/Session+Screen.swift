@@ -14,9 +14,9 @@ extension Session {
             return Screen(language: lang,
                           title: languages.map { t(.maintenanceTitle, $0) }.joined(separator: " · "),
                           paragraphs: languages.flatMap { language in
-                              [Paragraph(t(.maintenanceBody, language), style: .emphasis), Paragraph(t(.maintenanceHotline, language))]
+                              [Screen.Paragraph(t(.maintenanceBody, language), style: .emphasis), Screen.Paragraph(t(.maintenanceHotline, language))]
                           },
-                          commands: [Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, lang))],
+                          commands: [Screen.Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, lang))],
                           statusLine: statusLine())
         }
         if let name = remote.consentAskedBy { return consentScreen(operator: name) }
@@ -25,18 +25,18 @@ extension Session {
         screen.commands = commands()
         screen.statusLine = statusLine()
         if let name = remote.controlledBy {
-            screen.notices.append(Paragraph(t(.remoteBanner, lang, ["name": name]), style: .emphasis))
+            screen.notices.append(Screen.Paragraph(t(.remoteBanner, lang, ["name": name]), style: .emphasis))
         }
         if let name = remote.identityCheckBy {
-            screen.notices.append(Paragraph(t(.remoteIdentityCheck, lang, ["name": name]), style: .emphasis))
+            screen.notices.append(Screen.Paragraph(t(.remoteIdentityCheck, lang, ["name": name]), style: .emphasis))
         }
         if let countdown {
-            screen.notices.append(Paragraph(t(.commonIdle, lang, ["seconds": String(countdown)]), style: .warning))
+            screen.notices.append(Screen.Paragraph(t(.commonIdle, lang, ["seconds": String(countdown)]), style: .warning))
         }
         screen.sidePanel = chatPanel()
         guard let current = currentStep else { return screen }
         describe(current, into: &screen)
-        if let notice = step.notice { screen.notices.append(Paragraph(notice, style: .warning)) }
+        if let notice = step.notice { screen.notices.append(Screen.Paragraph(notice, style: .warning)) }
         return screen
     }
 
@@ -45,10 +45,10 @@ extension Session {
         let t = content.texts
         let lang = language
         return Screen(language: lang, title: t(.remoteConsentTitle, lang),
-                      paragraphs: [Paragraph(t(.remoteConsentBody, lang, ["name": name]), style: .emphasis),
-                                   Paragraph(t(.remoteConsentPrivacy, lang))],
+                      paragraphs: [Screen.Paragraph(t(.remoteConsentBody, lang, ["name": name]), style: .emphasis),
+                                   Screen.Paragraph(t(.remoteConsentPrivacy, lang))],
                       options: [option(1, t(.remoteConsentAllow, lang)), option(2, t(.remoteConsentDecline, lang))],
-                      commands: [Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, lang))],
+                      commands: [Screen.Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, lang))],
                       statusLine: statusLine())
     }
 
@@ -63,22 +63,22 @@ extension Session {
                          hint: t(remote.draft == nil ? .remoteChatReplyHint : .remoteChatSendHint, language))
     }
 
-    private func commands() -> [Command] {
+    private func commands() -> [Screen.Command] {
         let t = content.texts
         let waiting = step.phase == .waiting || currentStep?.kind.waitsOnDevice == true
-        var commands: [Command] = []
+        var commands: [Screen.Command] = []
         if !waiting && position.flow != KioskContent.helpFlow {
-            commands.append(Command(key: .function(1), keyLabel: "F1", label: t(.commonHelp, language)))
+            commands.append(Screen.Command(key: .function(1), keyLabel: "F1", label: t(.commonHelp, language)))
         }
-        commands.append(Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, language)))
+        commands.append(Screen.Command(key: .function(2), keyLabel: "F2", label: t(.commonSwitchLanguage, language)))
         if remote.controlledBy != nil {
-            commands.append(Command(key: Self.endTakeoverKey, keyLabel: "F12", label: t(.remoteEnd, language)))
+            commands.append(Screen.Command(key: Self.endTakeoverKey, keyLabel: "F12", label: t(.remoteEnd, language)))
         }
         if showsChatPanel && remote.draft == nil {
-            commands.append(Command(key: Self.replyKey, keyLabel: "F3", label: t(.remoteChatReply, language)))
+            commands.append(Screen.Command(key: Self.replyKey, keyLabel: "F3", label: t(.remoteChatReply, language)))
         }
         if !waiting && !isIdle {
-            commands.append(Command(key: .escape, keyLabel: "Esc", label: t(step.keypad != nil ? .commonCloseKeypad : .commonStartOver, language)))
+            commands.append(Screen.Command(key: .escape, keyLabel: "Esc", label: t(step.keypad != nil ? .commonCloseKeypad : .commonStartOver, language)))
         }
         return commands
     }
@@ -91,17 +91,17 @@ extension Session {
         return parts.joined(separator: "  ·  ")
     }
 
-    func option(_ number: Int, _ label: String, detail: String? = nil, enabled: Bool = true, personal: Bool = false) -> Option {
-        Option(key: .text(String(number)), label: label, detail: detail, isEnabled: enabled, isPersonal: personal)
+    func option(_ number: Int, _ label: String, detail: String? = nil, enabled: Bool = true, personal: Bool = false) -> Screen.Option {
+        Screen.Option(key: .text(String(number)), label: label, detail: detail, isEnabled: enabled, isPersonal: personal)
     }
 
-    private func describe(_ current: Step, into screen: inout Screen) {
+    private func describe(_ current: FlowStep, into screen: inout Screen) {
         let t = content.texts
         let lang = language
-        func say(_ key: TextKey, _ arguments: [String: String] = [:], style: Paragraph.Style = .normal) {
-            screen.paragraphs.append(Paragraph(t(key, lang, arguments), style: style))
+        func say(_ key: TextKey, _ arguments: [String: String] = [:], style: Screen.Paragraph.Style = .normal) {
+            screen.paragraphs.append(Screen.Paragraph(t(key, lang, arguments), style: style))
         }
-        if let text = current.text, current.kind != .rate { screen.paragraphs.append(Paragraph(t(flowKey: text, lang), style: current.tone)) }
+        if let text = current.text, current.kind != .rate { screen.paragraphs.append(Screen.Paragraph(t(flowKey: text, lang), style: current.tone)) }
         switch current.kind {
         case .menu:
             for (index, item) in current.options.enumerated() {
@@ -111,18 +111,18 @@ extension Session {
                     let reason = reasonText(missing)
                     detail = t(.commonUnavailableShort, lang, ["reason": reason])
                     let name = t(flowKey: item.label, lang)
-                    screen.notices.append(Paragraph(t(.commonUnavailable, lang, ["service": name, "reason": reason]), style: .warning))
+                    screen.notices.append(Screen.Paragraph(t(.commonUnavailable, lang, ["service": name, "reason": reason]), style: .warning))
                 }
                 screen.options.append(option(index + 1, t(flowKey: item.label, lang), detail: detail, enabled: missing == nil))
             }
-            if online == false { screen.notices.append(Paragraph(t(.commonOffline, lang), style: .muted)) }
+            if online == false { screen.notices.append(Screen.Paragraph(t(.commonOffline, lang), style: .muted)) }
         case .identify:
             describeIdentify(current, into: &screen)
         case .findPickups:
             say(.pickupsSearching, style: .muted)
         case .choosePickup:
             if let identity = context.identity {
-                screen.paragraphs.append(Paragraph(t(.pickupsHello, lang, ["name": identity.maskedName]), isPersonal: true))
+                screen.paragraphs.append(Screen.Paragraph(t(.pickupsHello, lang, ["name": identity.maskedName]), isPersonal: true))
             }
             say(.pickupsChoose, ["count": String(context.pickups.count)])
             listOptions(context.pickups.map { ($0.title[lang], $0.department[lang]) }, into: &screen)
@@ -165,9 +165,9 @@ extension Session {
         case .submit:
             if let reference = context.reference {
                 say(.submitDone, style: .success)
-                screen.paragraphs.append(Paragraph(t(.submitReference, lang, ["reference": reference]), style: .emphasis))
+                screen.paragraphs.append(Screen.Paragraph(t(.submitReference, lang, ["reference": reference]), style: .emphasis))
                 say(.submitKeep)
-                if let service = context.service { screen.paragraphs.append(Paragraph(service.nextStep[lang])) }
+                if let service = context.service { screen.paragraphs.append(Screen.Paragraph(service.nextStep[lang])) }
                 screen.options.append(option(1, t(.commonContinue, lang)))
             } else {
                 say(.submitSending, style: .muted)
@@ -196,18 +196,18 @@ extension Session {
         let lang = language
         switch step.phase {
         case .reason:
-            screen.paragraphs.append(Paragraph(t(.rateReasonPrompt, lang)))
+            screen.paragraphs.append(Screen.Paragraph(t(.rateReasonPrompt, lang)))
             for (index, reason) in Self.ratingReasons.enumerated() {
                 screen.options.append(option(index + 1, t(reason.text, lang)))
             }
         case .thanks:
-            screen.paragraphs.append(Paragraph(t(.rateThanks, lang), style: .success))
+            screen.paragraphs.append(Screen.Paragraph(t(.rateThanks, lang), style: .success))
             if let level = step.ratingLevel, level >= Self.firstUnhappyLevel {
-                screen.paragraphs.append(Paragraph(t(.rateFollowUp, lang)))
+                screen.paragraphs.append(Screen.Paragraph(t(.rateFollowUp, lang)))
             }
             screen.options.append(option(1, t(.commonFinish, lang)))
         default:
-            screen.paragraphs.append(Paragraph(currentStep?.text.map { t(flowKey: $0, lang) } ?? t(.ratePrompt, lang)))
+            screen.paragraphs.append(Screen.Paragraph(currentStep?.text.map { t(flowKey: $0, lang) } ?? t(.ratePrompt, lang)))
             for (level, text) in zip(1..., Self.ratingLevelTexts) {
                 screen.options.append(option(level, t(text, lang)))
             }
@@ -219,26 +219,26 @@ extension Session {
         let lang = language
         switch step.phase {
         case .waiting:
-            screen.paragraphs.append(Paragraph(t(.progressSearching, lang), style: .muted))
+            screen.paragraphs.append(Screen.Paragraph(t(.progressSearching, lang), style: .muted))
         case .shown:
             if let result = context.result {
-                screen.paragraphs.append(Paragraph(result.title[lang], style: .emphasis))
-                screen.paragraphs.append(Paragraph(t(.progressStatus, lang, [
+                screen.paragraphs.append(Screen.Paragraph(result.title[lang], style: .emphasis))
+                screen.paragraphs.append(Screen.Paragraph(t(.progressStatus, lang, [
                     "code": result.code, "status": TextKey.progressState(result.status).map { t($0, lang) } ?? result.status,
                 ])))
                 let date = result.updatedAt.formatted(.iso8601.year().month().day())
-                screen.paragraphs.append(Paragraph(t(.progressUpdated, lang, ["date": date]), style: .muted))
+                screen.paragraphs.append(Screen.Paragraph(t(.progressUpdated, lang, ["date": date]), style: .muted))
             } else {
-                screen.paragraphs.append(Paragraph(t(online == true ? .progressNotFound : .progressUnknownOffline, lang)))
+                screen.paragraphs.append(Screen.Paragraph(t(online == true ? .progressNotFound : .progressUnknownOffline, lang)))
             }
             screen.options.append(option(1, t(.commonFinish, lang)))
         default:
             if let value = step.keypad {
-                screen.field = InputField(label: t(.progressKeypadLabel, lang), value: value,
+                screen.field = Screen.InputField(label: t(.progressKeypadLabel, lang), value: value,
                                           placeholder: t(.progressKeypadPlaceholder, lang), maxLength: 64)
-                screen.paragraphs.append(Paragraph(t(.commonKeypadHint, lang), style: .muted))
+                screen.paragraphs.append(Screen.Paragraph(t(.commonKeypadHint, lang), style: .muted))
             } else {
-                screen.paragraphs.append(Paragraph(t(.progressPrompt, lang), style: .emphasis))
+                screen.paragraphs.append(Screen.Paragraph(t(.progressPrompt, lang), style: .emphasis))
                 screen.options.append(option(1, t(.progressTypeCode, lang)))
             }
         }
@@ -249,15 +249,15 @@ extension Session {
         let lang = language
         guard let service = context.service else { return }
         screen.title = service.name[lang]
-        screen.paragraphs.append(Paragraph(t(.checklistMaterials, lang), style: .emphasis))
+        screen.paragraphs.append(Screen.Paragraph(t(.checklistMaterials, lang), style: .emphasis))
         for (index, material) in service.materials.enumerated() {
             var line = "\(index + 1). \(material.name[lang])"
             if material.copies > 1 { line += " " + t(.checklistCopies, lang, ["count": String(material.copies)]) }
             if material.scannable { line += " " + t(.checklistScannable, lang) }
-            screen.paragraphs.append(Paragraph(line))
+            screen.paragraphs.append(Screen.Paragraph(line))
         }
-        screen.paragraphs.append(Paragraph(t(.checklistFees, lang, ["fees": service.fees[lang]])))
-        screen.paragraphs.append(Paragraph(t(.checklistTimeLimit, lang, ["limit": service.timeLimit[lang]])))
+        screen.paragraphs.append(Screen.Paragraph(t(.checklistFees, lang, ["fees": service.fees[lang]])))
+        screen.paragraphs.append(Screen.Paragraph(t(.checklistTimeLimit, lang, ["limit": service.timeLimit[lang]])))
         for (index, outcome) in checklistOptions().enumerated() {
             screen.options.append(option(index + 1, t(outcome == .scan ? .checklistScan : .checklistSubmit, lang)))
         }

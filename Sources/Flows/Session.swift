@@ -48,7 +48,7 @@ public struct Session: Sendable {
         var pickupCode: String?
         var pickups: [PickupSummary] = []
         var chosenPickup: PickupSummary?
-        var service: Service?
+        var service: ServiceGuide?
         var pagesScanned = 0
         var reference: String?
         var result: ResultSummary?
@@ -95,7 +95,7 @@ public struct Session: Sendable {
     // MARK: Queries
 
     public var flow: FlowDefinition? { content.flows[position.flow] }
-    public var currentStep: Step? { flow?.steps[position.step] }
+    public var currentStep: FlowStep? { flow?.steps[position.step] }
     /// Whether nobody is being served: the home screen with nothing remembered.
     public var isIdle: Bool {
         position.flow == KioskContent.homeFlow && position.step == flow?.start && context.identity == nil

@@ -41,7 +41,7 @@ public enum SessionAction: Sendable, Equatable {
     case recordCollection(PickupSummary, flow: String)
     case printReceipt(Receipt)
     /// Queue an outcome for the platform.
-    case record(Record)
+    case record(SessionRecord)
     /// Read the passport on the identity reader with this access key; answer with `.documentRead`.
     /// The key is personal data: never log it (its description is masked).
     case readDocument(DocumentAccessKey)
@@ -114,7 +114,7 @@ public struct Submission: Sendable, Equatable {
 }
 
 /// An outcome queued for the platform. None of them carries personal data.
-public enum Record: Sendable, Equatable {
+public enum SessionRecord: Sendable, Equatable {
     /// `level` 1 (非常满意, very satisfied) to 5 (非常不满意, very dissatisfied).
     case rating(flow: String, level: Int, reason: String?)
     case assistRequest(flow: String, step: String)

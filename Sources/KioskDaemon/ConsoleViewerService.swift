@@ -8,7 +8,7 @@ import Glibc
 
 /// The demo's in-process viewer: `kioskd --demo` on a terminal shows the kiosk there. Leaving it
 /// (Ctrl-]) ends the demo; SIGTERM ends it too and gives the terminal back as it was.
-struct ConsoleViewerService: ServiceLifecycle.Service {
+struct ConsoleViewerService: Service {
     let runtime: KioskRuntime
 
     func run() async throws {

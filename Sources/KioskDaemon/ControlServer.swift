@@ -9,7 +9,7 @@ import ServiceLifecycle
 
 /// The control plane: a Unix socket that `kioskctl` talks to. Requests are JSON lines; a `console`
 /// request turns the connection into a viewer of the kiosk's screen with full input.
-public struct ControlServer: ServiceLifecycle.Service, Sendable {
+public struct ControlServer: Service, Sendable {
     public let path: String
     let runtime: KioskRuntime
     let logger: Logger

@@ -14,7 +14,7 @@ import UnixSignals
 
 /// The kiosk's heart: one loop that owns the citizen's session, feeds it device events, keys and
 /// time, performs the actions it asks for, and publishes its screen to every viewer.
-public final class KioskRuntime: ServiceLifecycle.Service, Sendable {
+public final class KioskRuntime: Service, Sendable {
     public let configuration: KioskConfiguration
     public let content: KioskContent
     public let store: KioskStore

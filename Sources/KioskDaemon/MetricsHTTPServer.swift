@@ -27,7 +27,7 @@ public enum MetricsServerError: Error, Equatable, CustomStringConvertible {
 /// A tiny HTTP/1.1 endpoint for the local monitoring agent: `GET /metrics` answers the kiosk's
 /// metrics in the Prometheus text format; any other path is 404, any other method 405. It only
 /// ever listens on loopback.
-public struct MetricsHTTPServer: ServiceLifecycle.Service, Sendable {
+public struct MetricsHTTPServer: Service, Sendable {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
     /// A connection that sends nothing for this long is closed.
     static let idleTimeout = TimeAmount.seconds(30)

@@ -17,7 +17,7 @@ import Synchronization
 /// TLS unless on loopback. The bearer token is checked in the upgrade, so a connection without a
 /// valid one gets HTTP 401 and never a frame. Every connection's messages and the kiosk's screens
 /// go through one ``RemoteWindowHub``, which owns the protocol's ``RemoteHub``.
-public struct RemoteWindowServer: ServiceLifecycle.Service, Sendable {
+public struct RemoteWindowServer: Service, Sendable {
     public let host: String
     public let port: Int
     let directory: OperatorDirectory

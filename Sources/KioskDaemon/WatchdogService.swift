@@ -7,7 +7,7 @@ import Synchronization
 /// Pings systemd's watchdog only while the kiosk really works: the session loop has turned within
 /// the last few seconds and every device has answered a health query. When either hangs the pings
 /// stop, and systemd restarts the kiosk after `WatchdogSec=`.
-struct WatchdogService: ServiceLifecycle.Service, Sendable {
+struct WatchdogService: Service, Sendable {
     let runtime: KioskRuntime
     let notifier: SystemdNotifier
     let logger: Logger

@@ -32,62 +32,64 @@ public struct Screen: Sendable, Equatable {
     }
 }
 
-public struct Paragraph: Sendable, Equatable {
-    public enum Style: String, Sendable, Equatable, CaseIterable { case normal, emphasis, warning, success, muted }
-    public var text: String
-    public var style: Style
-    /// Holds personal data (a name, a document number): masked for an operator before consent.
-    public var isPersonal: Bool
+extension Screen {
+    public struct Paragraph: Sendable, Equatable {
+        public enum Style: String, Sendable, Equatable, CaseIterable { case normal, emphasis, warning, success, muted }
+        public var text: String
+        public var style: Style
+        /// Holds personal data (a name, a document number): masked for an operator before consent.
+        public var isPersonal: Bool
 
-    public init(_ text: String, style: Style = .normal, isPersonal: Bool = false) {
-        self.text = text
-        self.style = style
-        self.isPersonal = isPersonal
+        public init(_ text: String, style: Style = .normal, isPersonal: Bool = false) {
+            self.text = text
+            self.style = style
+            self.isPersonal = isPersonal
+        }
     }
-}
 
-public struct Option: Sendable, Equatable {
-    /// The key that picks it, e.g. `.text("1")`; the renderer shows it as a label.
-    public var key: Key
-    public var label: String
-    /// A second, quieter line (e.g. an issuing department, or why it is unavailable).
-    public var detail: String?
-    public var isEnabled: Bool
-    public var isPersonal: Bool
+    public struct Option: Sendable, Equatable {
+        /// The key that picks it, e.g. `.text("1")`; the renderer shows it as a label.
+        public var key: Key
+        public var label: String
+        /// A second, quieter line (e.g. an issuing department, or why it is unavailable).
+        public var detail: String?
+        public var isEnabled: Bool
+        public var isPersonal: Bool
 
-    public init(key: Key, label: String, detail: String? = nil, isEnabled: Bool = true, isPersonal: Bool = false) {
-        self.key = key
-        self.label = label
-        self.detail = detail
-        self.isEnabled = isEnabled
-        self.isPersonal = isPersonal
+        public init(key: Key, label: String, detail: String? = nil, isEnabled: Bool = true, isPersonal: Bool = false) {
+            self.key = key
+            self.label = label
+            self.detail = detail
+            self.isEnabled = isEnabled
+            self.isPersonal = isPersonal
+        }
     }
-}
 
-public struct InputField: Sendable, Equatable {
-    public var label: String
-    public var value: String
-    /// Shown while the value is empty.
-    public var placeholder: String
-    public var maxLength: Int
+    public struct InputField: Sendable, Equatable {
+        public var label: String
+        public var value: String
+        /// Shown while the value is empty.
+        public var placeholder: String
+        public var maxLength: Int
 
-    public init(label: String, value: String, placeholder: String, maxLength: Int) {
-        self.label = label
-        self.value = value
-        self.placeholder = placeholder
-        self.maxLength = maxLength
+        public init(label: String, value: String, placeholder: String, maxLength: Int) {
+            self.label = label
+            self.value = value
+            self.placeholder = placeholder
+            self.maxLength = maxLength
+        }
     }
-}
 
-public struct Command: Sendable, Equatable {
-    public var key: Key
-    /// How the key is written on the button, e.g. `F1` or `Esc`.
-    public var keyLabel: String
-    public var label: String
+    public struct Command: Sendable, Equatable {
+        public var key: Key
+        /// How the key is written on the button, e.g. `F1` or `Esc`.
+        public var keyLabel: String
+        public var label: String
 
-    public init(key: Key, keyLabel: String, label: String) {
-        self.key = key
-        self.keyLabel = keyLabel
-        self.label = label
+        public init(key: Key, keyLabel: String, label: String) {
+            self.key = key
+            self.keyLabel = keyLabel
+            self.label = label
+        }
     }
 }

@@ -35,8 +35,8 @@ public struct ScreenRenderer: Sendable {
             if let panelWidth = Self.sidePanelWidth(columns: buffer.columns) {
                 panel = (sidePanel, panelWidth)
             } else {
-                screen.notices += sidePanel.lines.suffix(3).map { Paragraph($0.from + ": " + $0.text, style: .emphasis) }
-                if let draft = sidePanel.draft { screen.notices.append(Paragraph("> " + draft, style: .normal)) }
+                screen.notices += sidePanel.lines.suffix(3).map { Screen.Paragraph($0.from + ": " + $0.text, style: .emphasis) }
+                if let draft = sidePanel.draft { screen.notices.append(Screen.Paragraph("> " + draft, style: .normal)) }
             }
         }
         let bodyColumns = buffer.columns - (panel?.width ?? 0)
@@ -81,7 +81,7 @@ public struct ScreenRenderer: Sendable {
     }
 
     /// The commands as buttons from the left, e.g. ` F1  求助 `, as many as fit.
-    private func drawCommands(_ commands: [Command], row: Int, left: Int, width: Int,
+    private func drawCommands(_ commands: [Screen.Command], row: Int, left: Int, width: Int,
                               buffer: inout CellBuffer, hitMap: inout HitMap) {
         var column = left
         let end = left + width
@@ -184,7 +184,7 @@ private struct Context {
     }
 
     /// `label: [ value___ ]`, the placeholder muted while the value is empty.
-    func fieldLine(_ field: InputField) -> BodyLine {
+    func fieldLine(_ field: Screen.InputField) -> BodyLine {
         let value = visible(Sanitizer.clean(field.value), personal: true)
         let placeholder = Sanitizer.clean(field.placeholder)
         let wanted = max(field.maxLength, displayWidth(of: placeholder), displayWidth(of: value), 1)
@@ -215,7 +215,7 @@ private struct Context {
     }
 
     /// One option per line, or two columns (numbered down, then across) when there are more than six.
-    func optionLines(_ options: [Option]) -> [BodyLine] {
+    func optionLines(_ options: [Screen.Option]) -> [BodyLine] {
         let twoColumns = options.count > 6 && width >= 60
         guard twoColumns else {
             return options.flatMap { optionBlock($0, column: 0, width: width) }
@@ -240,7 +240,7 @@ private struct Context {
     }
 
     /// ` 1  证照领取 Collect ` with the key cap inverse, and the detail muted and indented below.
-    func optionBlock(_ option: Option, column: Int, width: Int) -> [BodyLine] {
+    func optionBlock(_ option: Screen.Option, column: Int, width: Int) -> [BodyLine] {
         let cap = " " + TextLayout.truncate(Self.caption(for: option.key), width: 8) + " "
         let capWidth = displayWidth(of: cap)
         let textColumn = column + capWidth + 1

@@ -49,7 +49,7 @@ public struct Theme: Sendable, Equatable {
     )
 
     /// The style for a paragraph of `style`.
-    public func style(for style: Paragraph.Style) -> Style {
+    public func style(for style: Screen.Paragraph.Style) -> Style {
         switch style {
         case .normal: base
         case .emphasis: emphasis

@@ -75,7 +75,7 @@ import TerminalUI
 
     @Test func aVeryLongParagraphIsCutAndNeverTouchesTheFooter() throws {
         var long = SampleScreens.collectZh
-        long.paragraphs = [Paragraph(String(repeating: "请携带身份证原件和复印件到服务台办理。", count: 60))]
+        long.paragraphs = [Screen.Paragraph(String(repeating: "请携带身份证原件和复印件到服务台办理。", count: 60))]
         let short = renderer.render(SampleScreens.collectZh, columns: 80, rows: 24).buffer
         let frame = renderer.render(long, columns: 80, rows: 24)
         let buffer = frame.buffer
@@ -92,7 +92,7 @@ import TerminalUI
 
     @Test func tooManyOptionsAreCutWithAnEllipsisAboveTheFooter() {
         var screen = SampleScreens.collectZh
-        screen.options = (1...30).map { Option(key: .text("\($0)"), label: "选项 \($0)", detail: "说明 \($0)") }
+        screen.options = (1...30).map { Screen.Option(key: .text("\($0)"), label: "选项 \($0)", detail: "说明 \($0)") }
         let buffer = renderer.render(screen, columns: 80, rows: 24).buffer
         #expect(buffer.text(ofRow: 21).trimmingCharacters(in: " ") == "…")
         #expect(buffer.text(ofRow: 22).hasPrefix("  F1  求助"))
@@ -100,7 +100,7 @@ import TerminalUI
 
     @Test func moreThanSixOptionsUseTwoColumns() throws {
         var screen = SampleScreens.collectEn
-        screen.options = (1...8).map { Option(key: .text("\($0)"), label: "Service \($0)") }
+        screen.options = (1...8).map { Screen.Option(key: .text("\($0)"), label: "Service \($0)") }
         let frame = renderer.render(screen, columns: 80, rows: 24)
         let one = try #require(frame.buffer.locate(" 1  Service 1"))
         let five = try #require(frame.buffer.locate(" 5  Service 5"))

@@ -4,37 +4,37 @@ import TerminalUI
 /// Screens like the ones the certificate-collection flow shows, in both languages.
 enum SampleScreens {
     static let commandsZh = [
-        Command(key: .function(1), keyLabel: "F1", label: "求助"),
-        Command(key: .function(2), keyLabel: "F2", label: "English"),
-        Command(key: .escape, keyLabel: "Esc", label: "返回"),
+        Screen.Command(key: .function(1), keyLabel: "F1", label: "求助"),
+        Screen.Command(key: .function(2), keyLabel: "F2", label: "English"),
+        Screen.Command(key: .escape, keyLabel: "Esc", label: "返回"),
     ]
 
     static let collectZh = Screen(
         language: .zhHans,
         title: "证照领取",
-        paragraphs: [Paragraph("请选择领取方式。证照已办结的，可以刷身份证领取，也可以输入短信里的取件码领取。")],
+        paragraphs: [Screen.Paragraph("请选择领取方式。证照已办结的，可以刷身份证领取，也可以输入短信里的取件码领取。")],
         options: [
-            Option(key: .text("1"), label: "刷身份证领取", detail: "请把身份证平放在感应区"),
-            Option(key: .text("2"), label: "输入取件码领取", detail: "取件码见短信或海易办"),
-            Option(key: .text("3"), label: "扫码查询办件进度", detail: "扫码器维护中，请到服务台咨询", isEnabled: false),
+            Screen.Option(key: .text("1"), label: "刷身份证领取", detail: "请把身份证平放在感应区"),
+            Screen.Option(key: .text("2"), label: "输入取件码领取", detail: "取件码见短信或海易办"),
+            Screen.Option(key: .text("3"), label: "扫码查询办件进度", detail: "扫码器维护中，请到服务台咨询", isEnabled: false),
         ],
-        notices: [Paragraph("打印机纸张不足，部分证照暂停打印", style: .warning)],
+        notices: [Screen.Paragraph("打印机纸张不足，部分证照暂停打印", style: .warning)],
         commands: commandsZh,
         statusLine: "KIOSK-HK-0001 | 在线 | 21:30")
 
     static let collectEn = Screen(
         language: .en,
         title: "Collect a certificate",
-        paragraphs: [Paragraph("Choose how to collect your certificate. If it is ready, you can place your ID card "
+        paragraphs: [Screen.Paragraph("Choose how to collect your certificate. If it is ready, you can place your ID card "
                                + "on the reader, or type the pickup code from the text message you received.")],
         options: [
-            Option(key: .text("1"), label: "Use my ID card", detail: "Place the card flat on the reader"),
-            Option(key: .text("2"), label: "Type a pickup code"),
+            Screen.Option(key: .text("1"), label: "Use my ID card", detail: "Place the card flat on the reader"),
+            Screen.Option(key: .text("2"), label: "Type a pickup code"),
         ],
         commands: [
-            Command(key: .function(1), keyLabel: "F1", label: "Help"),
-            Command(key: .function(2), keyLabel: "F2", label: "中文"),
-            Command(key: .escape, keyLabel: "Esc", label: "Back"),
+            Screen.Command(key: .function(1), keyLabel: "F1", label: "Help"),
+            Screen.Command(key: .function(2), keyLabel: "F2", label: "中文"),
+            Screen.Command(key: .escape, keyLabel: "Esc", label: "Back"),
         ],
         statusLine: "KIOSK-HK-0001 | online")
 
@@ -42,8 +42,8 @@ enum SampleScreens {
         Screen(
             language: .zhHans,
             title: "输入取件码",
-            paragraphs: [Paragraph("请输入短信中的 6 位取件码，然后按确认。")],
-            field: InputField(label: "取件码", value: value, placeholder: "6 位数字", maxLength: 6),
+            paragraphs: [Screen.Paragraph("请输入短信中的 6 位取件码，然后按确认。")],
+            field: Screen.InputField(label: "取件码", value: value, placeholder: "6 位数字", maxLength: 6),
             notices: [],
             commands: commandsZh,
             statusLine: "KIOSK-HK-0001 | 在线")
@@ -53,15 +53,15 @@ enum SampleScreens {
         language: .zhHans,
         title: "核对身份信息",
         paragraphs: [
-            Paragraph("请核对以下信息："),
-            Paragraph("姓名：王小明", isPersonal: true),
-            Paragraph("证件号码：460102199001011234", isPersonal: true),
+            Screen.Paragraph("请核对以下信息："),
+            Screen.Paragraph("姓名：王小明", isPersonal: true),
+            Screen.Paragraph("证件号码：460102199001011234", isPersonal: true),
         ],
         options: [
-            Option(key: .text("1"), label: "王小明的营业执照", detail: "海口市市场监督管理局", isPersonal: true),
-            Option(key: .enter, label: "确认领取"),
+            Screen.Option(key: .text("1"), label: "王小明的营业执照", detail: "海口市市场监督管理局", isPersonal: true),
+            Screen.Option(key: .enter, label: "确认领取"),
         ],
-        field: InputField(label: "手机号", value: "13800001234", placeholder: "", maxLength: 11),
+        field: Screen.InputField(label: "手机号", value: "13800001234", placeholder: "", maxLength: 11),
         commands: commandsZh,
         statusLine: "KIOSK-HK-0001 | 在线")
 }

@@ -2,7 +2,7 @@ import Foundation
 import YAMLData
 
 /// One government service a citizen can get guidance for, from `Kiosk/services/*.yaml`.
-public struct Service: Sendable, Equatable, Identifiable {
+public struct ServiceGuide: Sendable, Equatable, Identifiable {
     public struct Material: Sendable, Equatable {
         public var name: Localized
         /// Whether the kiosk can scan this material into the submission.
@@ -23,7 +23,7 @@ public struct Service: Sendable, Equatable, Identifiable {
 
     static let fields: Set<String> = ["id", "name", "department", "materials", "fees", "time-limit", "next-step"]
 
-    static func read(_ file: DataFile, expectedID: String) -> Service? {
+    static func read(_ file: DataFile, expectedID: String) -> ServiceGuide? {
         guard let root = file.root else { return nil }
         root.rejectUnknownKeys(fields)
         let id = root.required("id")?.nonEmptyString()
@@ -47,7 +47,7 @@ public struct Service: Sendable, Equatable, Identifiable {
             }
         }
         guard let id, let name, let department, let fees, let timeLimit, let nextStep else { return nil }
-        return Service(id: id, name: name, department: department, materials: materials, fees: fees,
+        return ServiceGuide(id: id, name: name, department: department, materials: materials, fees: fees,
                        timeLimit: timeLimit, nextStep: nextStep)
     }
 }
