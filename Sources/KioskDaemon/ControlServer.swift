@@ -61,18 +61,7 @@ public struct ControlServer: Service, Sendable {
             }
         policy.secure(socketAt: path)
         logger.info("control socket listening", metadata: ["path": "\(path)", "group": "\(policy.groupName)"])
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
-                    }
-                }
-                group.cancelAll()
-            }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
-        }
+        try await Listener.acceptUntilShutdown(server) { await self.serve($0) }
         unlink(path)
     }
 

@@ -120,18 +120,7 @@ public struct MetricsHTTPServer: Service, Sendable {
         let boundPort = server.channel.localAddress?.port ?? port
         logger.info("metrics endpoint listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
         onBound?(boundPort)
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
-                    }
-                }
-                group.cancelAll()
-            }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
-        }
+        try await Listener.acceptUntilShutdown(server) { await self.serve($0) }
         logger.info("metrics endpoint stopped")
     }
 
@@ -184,19 +173,5 @@ public struct MetricsHTTPServer: Service, Sendable {
             .body(.byteBuffer(bytes)),
             .end(nil),
         ])
-    }
-}
-
-/// Closes a connection when `IdleStateHandler` reports it idle, so a stalled client cannot hold a
-/// connection open forever.
-private final class CloseWhenIdle: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
     }
 }
