@@ -20,11 +20,11 @@ extension ControlServer {
             guard let printer = await devices.printer(for: target.role) else {
                 return ControlResponse(ok: false, error: "\(target.id) is not usable: \(target.health)")
             }
-            let outcome = await printer.print(runtime.testPageJob(at: Date()))
+            let outcome = await printer.print(runtime.printDesk.testPageJob(at: Date()))
             return Self.printed(outcome, what: "test page on \(target.id)")
         case .printerReprint:
             guard let id = request.id, !id.isEmpty else { return ControlResponse(ok: false, error: "name the pickup to print again") }
-            guard let job = runtime.certificateJob(pickupID: id) else {
+            guard let job = runtime.pickups.certificateJob(pickupID: id) else {
                 return ControlResponse(ok: false, error: "no certificate document for pickup \(id) in this kiosk's cache")
             }
             guard let printer = await devices.printer(for: .certificatePrinter) else {

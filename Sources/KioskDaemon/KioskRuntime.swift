@@ -28,20 +28,19 @@ public final class KioskRuntime: Service, Sendable {
     public let platformLink: PlatformLink
     let notifier: SystemdNotifier
     let logger: Logger
-    let keys: HolderKeys
     let renderer = ScreenRenderer()
+    /// The handlers of what the session asks for, one per concern.
+    let outbox: OutboxWriter
+    let pickups: PickupDesk
+    let printDesk: PrintDesk
+    let submissions: SubmissionDesk
     private let inputs: AsyncStream<RuntimeInput>
     private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     private let snapshot: Mutex<Snapshot>
-    let lastHealth = Mutex<[String: DeviceHealth]>([:])
     /// The remote window's hub, once its server is built; nil when no remote window is configured.
     let remoteHub = Mutex<RemoteWindowHub?>(nil)
-    /// The pages scanned in the current visit, until they are submitted or the visit ends.
-    let scannedPages = Mutex<(visit: Int, pages: [ScannedPage])>((0, []))
     /// Operators' `Identity.Verify` requests waiting for a document to be presented.
     let identityCheck = IdentityCheck()
-    /// The last failure to queue an item, until a write succeeds again.
-    let queueWriteFailure = Mutex<AlertRecord?>(nil)
     /// When the loop last finished an input; the watchdog reads it to see the loop is not stuck.
     private let loopTurned = Heartbeat()
     private let started = ContinuousClock.now
@@ -72,7 +71,11 @@ public final class KioskRuntime: Service, Sendable {
         self.devices = devices
         self.simulator = simulator
         self.logger = logger
-        self.keys = HolderKeys(salt: configuration.holderKeySalt)
+        outbox = OutboxWriter(store: store, kioskID: configuration.kioskID, metrics: metrics, logger: logger)
+        pickups = PickupDesk(store: store, keys: HolderKeys(salt: configuration.holderKeySalt), outbox: outbox, logger: logger)
+        printDesk = PrintDesk(devices: devices, kioskID: configuration.kioskID, receiptResultURL: configuration.receiptResultURL,
+                              metrics: metrics, logger: logger)
+        submissions = SubmissionDesk(store: store, outbox: outbox, logger: logger)
         (inputs, inputContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
         snapshot = Mutex(Snapshot(columns: configuration.columns, rows: configuration.rows))
     }
@@ -220,7 +223,7 @@ public final class KioskRuntime: Service, Sendable {
         case .data(.pageScanned), .data(.identityPresented):
             return []
         case .status(let status):
-            recordHealth(status.health, deviceID: event.deviceID, role: event.role)
+            outbox.recordHealth(status.health, deviceID: event.deviceID, role: event.role)
             return [.deviceHealth(event.role, status.health)]
         }
     }
@@ -251,7 +254,7 @@ public final class KioskRuntime: Service, Sendable {
             metrics.queue(pending: counts[.pending], retry: counts[.retry], dead: counts[.dead],
                           oldestPendingAgeSeconds: counts.oldestPendingAge)
         }
-        let alerts = ((try? store.openAlerts())?.count ?? 0) + (queueWriteFailure.withLock { $0 } == nil ? 0 : 1)
+        let alerts = ((try? store.openAlerts())?.count ?? 0) + (outbox.currentWriteFailure == nil ? 0 : 1)
         metrics.platform(online: platformLink.current.isOnline, openAlerts: alerts)
     }
 
@@ -281,18 +284,18 @@ public final class KioskRuntime: Service, Sendable {
     public func status() async -> KioskStatus {
         let state = snapshot.withLock { $0 }
         let deviceList = await devices.snapshot()
-        let outbox = queueSummary()
+        let queue = queueSummary()
         var alerts: [AlertRecord] = []
         do { alerts = try store.openAlerts() } catch {
             logger.error("cannot read the operator alerts", metadata: ["error": "\(error)"])
         }
-        if let failure = queueWriteFailure.withLock({ $0 }) { alerts.append(failure) }
+        if let failure = self.outbox.currentWriteFailure { alerts.append(failure) }
         let elapsed = ContinuousClock.now - started
         return KioskStatus(kioskID: configuration.kioskID, version: KioskVersion.current,
                            state: state.outOfService ? "paused" : state.idle ? "idle" : "serving", flow: state.position.flow, step: state.position.step,
                            language: state.language.rawValue, online: state.online,
                            platform: platformLink.current, alerts: alerts,
                            uptimeSeconds: Int(elapsed.components.seconds), visits: state.visits,
-                           devices: deviceList, outbox: outbox)
+                           devices: deviceList, outbox: queue)
     }
 }
