@@ -194,21 +194,27 @@ extension Session {
             return []
         }
         // A passport's MRZ: the collection, read with the key the MRZ gives.
-        if scanned.value(for: .mrz) != nil, let flow = content.flows["collect"], let start = flow.steps[flow.start],
-           start.kind == .identify, start.accepts.contains(.passport), missingRole(for: "collect") == nil {
-            return startFlow("collect", pushingReturn: false) + identifyScanned(bytes)
+        if scanned.value(for: .mrz) != nil,
+           let flowID = flowStarting(with: .identify, where: { $0.accepts.contains(.passport) }) {
+            return startFlow(flowID, pushingReturn: false) + identifyScanned(bytes)
         }
-        let routes: [(CodeKind, String, StepKind)] = [
-            (.pickupCode, "collect", .identify), (.resultURL, "progress", .queryProgress), (.resultCode, "progress", .queryProgress),
-        ]
-        for (kind, flowID, stepKind) in routes {
-            guard let code = scanned.value(for: kind), let flow = content.flows[flowID],
-                  flow.steps[flow.start]?.kind == stepKind, missingRole(for: flowID) == nil else { continue }
+        let routes: [(CodeKind, StepKind)] = [(.pickupCode, .identify), (.resultURL, .queryProgress), (.resultCode, .queryProgress)]
+        for (kind, stepKind) in routes {
+            guard let code = scanned.value(for: kind), let flowID = flowStarting(with: stepKind) else { continue }
             let actions = startFlow(flowID, pushingReturn: false)
             return actions + acceptCode(code)
         }
         step.notice = content.texts(.homeUnknownCode, language)
         return []
+    }
+
+    /// The flow a scanned code starts: the first, by id, whose first step is of `kind` (and
+    /// passes `check`) and whose devices are ready. Flows are data: the code names no flow.
+    private func flowStarting(with kind: StepKind, where check: (FlowStep) -> Bool = { _ in true }) -> String? {
+        content.flows.keys.sorted().first { id in
+            guard let flow = content.flows[id], let start = flow.steps[flow.start] else { return false }
+            return start.kind == kind && check(start) && missingRole(for: id) == nil
+        }
     }
 
     mutating func acceptCode(_ code: String) -> [SessionAction] {
