@@ -47,6 +47,18 @@ public protocol DeviceDriverFactory: Sendable {
     func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device
 }
 
+extension DeviceDriverFactory {
+    /// Refuses a model of another category than the one this driver runs, as a configuration error
+    /// (`driver-category-mismatch`) that names the model, its category and the driver.
+    public func requireCategory(_ category: DeviceCategory, of entry: CatalogEntry) throws(DeviceError) {
+        guard entry.category == category else {
+            let devices = category.rawValue.split(separator: "-").joined(separator: " ") + "s"
+            throw DeviceError(code: .driverCategoryMismatch, action: .configuration,
+                              detail: "model \(entry.model) is a \(entry.category.rawValue); the \(driver.rawValue) driver runs \(devices)")
+        }
+    }
+}
+
 /// The driver families a program links in, looked up by the catalog's driver name.
 public struct DeviceDrivers: Sendable {
     private let factories: [CatalogEntry.Driver: any DeviceDriverFactory]

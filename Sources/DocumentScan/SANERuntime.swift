@@ -3,28 +3,30 @@ import DeviceKit
 import Foundation
 import Synchronization
 
-/// libsane for the whole process: one owner thread (``SANEThread``) that initialises SANE when
-/// work arrives and calls `sane_exit` when the queue empties, so every batch of work sees the
-/// devices and configuration as they are now (a scanner plugged in since is found) and no device
-/// stays claimed while the kiosk is idle.
+/// libsane for the whole process: one owner thread (a `DeviceThread` that is never stopped), the
+/// one thread that ever calls libsane, since SANE backends block in their calls and are not
+/// thread-safe. It initialises SANE when work arrives and calls `sane_exit` when the queue empties,
+/// so every batch of work sees the devices and configuration as they are now (a scanner plugged in
+/// since is found) and no device stays claimed while the kiosk is idle.
 ///
 /// SANE reads `SANE_CONFIG_DIR` when it initialises; a program (or test) that wants a private
 /// configuration sets it before the first job.
 public final class SANERuntime: Sendable {
     public static let shared = SANERuntime()
 
-    private let thread: SANEThread
+    private let thread: DeviceThread
     private let initialisedOnce = Atomic<Bool>(false)
 
     private init() {
-        thread = SANEThread(name: "kiosk-sane") {
+        // Each time the queue empties, on the thread.
+        thread = DeviceThread(name: "kiosk-sane") {
             SIGPIPEGuard.install()
             SANEContext.shutDown()
         }
     }
 
     /// The `pthread_self()` of the SANE thread (0 until it runs).
-    var ownerThread: UInt { thread.owner.load(ordering: .acquiring) }
+    var ownerThread: UInt { thread.threadID }
 
     /// Whether SANE has been initialised in this process (after which SANE_CONFIG_DIR is fixed).
     public var hasInitialised: Bool { initialisedOnce.load(ordering: .acquiring) }
@@ -33,15 +35,11 @@ public final class SANERuntime: Sendable {
     func perform<T: Sendable>(
         _ body: @escaping @Sendable (SANEContext) throws(DeviceError) -> T
     ) async throws(DeviceError) -> T {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, DeviceError>, Never>) in
-            thread.submit { [self] in
-                self.initialisedOnce.store(true, ordering: .releasing)
-                SIGPIPEGuard.install()
-                let result = Result { () throws(DeviceError) -> T in try body(try SANEContext.current()) }
-                continuation.resume(returning: result)
-            }
+        try await thread.run { [self] () throws(DeviceError) -> T in
+            initialisedOnce.store(true, ordering: .releasing)
+            SIGPIPEGuard.install()
+            return try body(try SANEContext.current())
         }
-        return try result.get()
     }
 
     /// The devices SANE finds now (local and network backends alike).

@@ -4,60 +4,62 @@ import DeviceKit
 /// card, and read it when it is new. Once per card: a card already presented (or given up on) is not
 /// read again until find card stops finding it.
 struct CardPoller {
-    let reader: GA467Reader
-    let generation: Int
+    /// The reader's line, for its health and events.
+    let line: SerialLineThread.Run
+    /// Tries at reading one card before reporting the failure.
+    let readAttempts: Int
     private var presented = false
     private var attempts = 0
     private var gaveUp = false
     private var lastError: DeviceError?
 
-    init(reader: GA467Reader, generation: Int) {
-        self.reader = reader
-        self.generation = generation
+    init(line: SerialLineThread.Run, readAttempts: Int) {
+        self.line = line
+        self.readAttempts = readAttempts
     }
 
     mutating func poll(_ link: inout GA467Link) throws(DeviceError) {
         let found = try link.transact(.findCard)
         switch found.status {
         case .cardFound:
-            reader.setHealth(.online, generation)
+            line.setHealth(.online)
             guard !presented, !gaveUp else { return }
             do {
                 let card = try read(&link)
                 if card.allChecksPassed {
                     presented = true
                     attempts = 0
-                    reader.emit(.identityPresented(card.identity), generation)
+                    line.emit(.identityPresented(card.identity))
                 } else {
                     gaveUp = true
-                    reader.emit(.identityReadFailed(DeviceError(
+                    line.emit(.identityReadFailed(DeviceError(
                         code: .ga467IDNumberCheckFailed, action: .retry,
-                        detail: "the card's ID number fails its GB 11643 check character")), generation)
+                        detail: "the card's ID number fails its GB 11643 check character")))
                 }
             } catch where DeviceErrorCode.serialLine.contains(error.code) {
                 throw error
             } catch {
                 attempts += 1
                 lastError = error
-                if attempts >= reader.settings.readAttempts {
+                if attempts >= readAttempts {
                     gaveUp = true
-                    reader.emit(.identityReadFailed(error), generation)
+                    line.emit(.identityReadFailed(error))
                 }
             }
         case .cardNotFound:
-            reader.setHealth(.online, generation)
+            line.setHealth(.online)
             if presented {
-                reader.emit(.identityRemoved, generation)
+                line.emit(.identityRemoved)
             } else if attempts > 0, !gaveUp, let lastError {
                 // The card left before a good read: report why the read failed.
-                reader.emit(.identityReadFailed(lastError), generation)
+                line.emit(.identityReadFailed(lastError))
             }
             forget()
         default:
             let error = found.status?.error ?? GA467Status.unknownStatusError(found.sw3)
             let broken = found.status == .samSelfTestFailed || found.status == .samNotAuthorized
-            reader.setHealth(DeviceHealth(state: broken ? .hardwareError : .online, reason: broken ? DeviceHealth.Reason(error.code) : nil,
-                                          action: broken ? error.action : .none), generation)
+            line.setHealth(DeviceHealth(state: broken ? .hardwareError : .online, reason: broken ? DeviceHealth.Reason(error.code) : nil,
+                                        action: broken ? error.action : .none))
         }
     }
 
@@ -78,7 +80,7 @@ struct CardPoller {
 
     /// The line went away: a card presented is gone as far as anyone can tell.
     mutating func lineLost() {
-        if presented { reader.emit(.identityRemoved, generation) }
+        if presented { line.emit(.identityRemoved) }
         forget()
     }
 

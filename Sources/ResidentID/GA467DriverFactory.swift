@@ -10,16 +10,9 @@ public struct GA467DriverFactory: DeviceDriverFactory {
     public var driver: CatalogEntry.Driver { .ga467 }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
-        guard entry.category == .identityReader else {
-            throw DeviceError(code: .driverCategoryMismatch, action: .configuration,
-                              detail: "model \(entry.model) is a \(entry.category.rawValue); the ga467 driver runs identity readers")
-        }
+        try requireCategory(.identityReader, of: entry)
         let path = try connection.requiredAbsolutePath("path", device: id)
-        let baud = entry.serial?.baud ?? 115_200
-        guard SerialPort.isSupported(baud: baud) else {
-            throw DeviceError(code: .badCatalogEntry, action: .configuration,
-                              detail: "model \(entry.model): serial.baud \(baud) is not a rate termios sets")
-        }
+        let baud = try entry.settableSerialBaud(entry.serial?.baud ?? 115_200)
         let decoder = try connection.optionalAbsolutePath("wlt-decoder", device: id)
         return GA467Reader(id: id, model: entry.model,
                            settings: GA467Reader.Settings(path: path, baud: baud, wltDecoderPath: decoder))

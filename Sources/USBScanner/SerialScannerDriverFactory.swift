@@ -10,10 +10,7 @@ public struct SerialScannerDriverFactory: DeviceDriverFactory {
     public var driver: CatalogEntry.Driver { .serial }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
-        guard entry.category == .codeScanner else {
-            throw DeviceError(code: .driverCategoryMismatch, action: .configuration,
-                              detail: "model \(entry.model) is a \(entry.category.rawValue); the serial driver runs code scanners")
-        }
+        try requireCategory(.codeScanner, of: entry)
         let path = try connection.requiredAbsolutePath("path", device: id)
         var terminator = SerialCodeFramer.Terminator.cr
         if let setting = connection["terminator"], !setting.isEmpty {
@@ -23,14 +20,11 @@ public struct SerialScannerDriverFactory: DeviceDriverFactory {
             }
             terminator = parsed
         }
-        guard let baud = entry.serial?.baud else {
+        guard let serial = entry.serial else {
             throw DeviceError(code: .badCatalogEntry, action: .configuration,
                               detail: "model \(entry.model): the serial driver needs serial.baud")
         }
-        guard SerialPort.isSupported(baud: baud) else {
-            throw DeviceError(code: .badCatalogEntry, action: .configuration,
-                              detail: "model \(entry.model): serial.baud \(baud) is not a rate termios sets")
-        }
+        let baud = try entry.settableSerialBaud(serial.baud)
         var maximumLength = 4096
         if let quirk = entry.quirks["max-code-length"] {
             guard let number = quirk.number, number >= 1, number <= 1_000_000, number.rounded() == number else {

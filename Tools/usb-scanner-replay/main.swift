@@ -132,7 +132,10 @@ let scanner = USBHIDCodeScanner(id: "scanner", model: entry.model, settings: set
 
 enum Step: Sendable { case online, offline }
 let (steps, stepContinuation) = AsyncStream.makeStream(of: Step.self)
-let unplugged = Atomic<Bool>(false)
+/// Whether the described scanner is in the testbed. Every recording ends with the scanner gone (an
+/// ENODEV URB); it is taken out of the testbed then, each time, so the driver cannot find it there
+/// again and replay the recording a second time before the run stops.
+let plugged = Atomic<Bool>(true)
 let sink = DeviceEventSink(deviceID: "scanner", role: .codeScanner) { event in
     switch event.body {
     case .data(.codeScanned(let bytes)):
@@ -142,7 +145,7 @@ let sink = DeviceEventSink(deviceID: "scanner", role: .codeScanner) { event in
     case .status(let status):
         let health = status.health
         say("health \(health.state.rawValue) \(health.reason?.rawValue ?? "-") \(health.action.rawValue)")
-        if health.state == .offline, replug != nil, !unplugged.exchange(true, ordering: .sequentiallyConsistent) {
+        if health.state == .offline, plugged.exchange(false, ordering: .sequentiallyConsistent) {
             // Unplugged here, on the driver's USB thread, before the driver can look for it again.
             testbed.unplug()
             say("unplugged")
@@ -233,6 +236,7 @@ let finished = await withTaskGroup(of: Bool.self) { group in
         while let step = await iterator.next(), step != .offline {}
         if let replug {
             try? await Task.sleep(for: .milliseconds(200))
+            plugged.store(true, ordering: .sequentiallyConsistent)
             testbed.plug(description: description, replay: replug)
             testbed.announce()
             say("replugged")

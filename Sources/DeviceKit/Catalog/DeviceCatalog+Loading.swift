@@ -5,7 +5,6 @@ extension DeviceCatalog {
     static let fields: Set<String> = ["model", "name", "category", "driver", "usb", "serial", "quirks", "notes"]
     static let usbFields: Set<String> = ["vendor", "product", "interface"]
     static let serialFields: Set<String> = ["baud"]
-    static let baudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600]
 
     /// Reads every `*.yaml` file in `directory` (other files, such as `README.md` or udev rules, are
     /// left alone). Messages name files as `FOLDER/FILE.yaml`, e.g. `Devices/sim-printer.yaml:3:
@@ -104,8 +103,9 @@ extension DeviceCatalog {
         guard node.entries() != nil else { return nil }
         node.rejectUnknownKeys(serialFields)
         guard let baudNode = node.required("baud"), let baud = baudNode.int() else { return nil }
-        guard baudRates.contains(baud) else {
-            baudNode.problem("\(baud) is not a standard rate (one of: \(baudRates.map(String.init).joined(separator: ", ")))")
+        // The rates termios sets, so a model the catalog accepts can be opened.
+        guard SerialPort.isSupported(baud: baud) else {
+            baudNode.problem("\(baud) is not a standard rate (one of: \(SerialPort.supportedBauds.map(String.init).joined(separator: ", ")))")
             return nil
         }
         return CatalogEntry.SerialSettings(baud: baud)

@@ -1,7 +1,7 @@
 /// The passport reader a flow gets from ``DeviceManager/accessKeyIdentityReader(for:)``: the
 /// driver's own, with reads counted in the manager's snapshot like a card reader's events.
 /// A wrong key or an empty reader is the citizen's next step, not a failure of the device.
-final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader {
+final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader, MeteredDevice {
     let base: any AccessKeyIdentityReader
     private let index: Int
     private let registry: DeviceRegistry
@@ -12,10 +12,7 @@ final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader {
         self.registry = registry
     }
 
-    var id: String { base.id }
-    var category: DeviceCategory { base.category }
-    var model: String { base.model }
-    var driver: String { base.driver }
+    var device: any Device { base }
 
     func read(accessKey: DocumentAccessKey) async throws(DeviceError) -> Identity {
         do {
@@ -29,11 +26,4 @@ final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader {
     }
 
     static let citizenCodes: Set<DeviceErrorCode> = [.accessDenied, .noDocument]
-
-    func start(sink: DeviceEventSink) async throws { throw managedByDeviceManager(id) }
-    func stop() async {}
-    func currentHealth() async -> DeviceHealth { await base.currentHealth() }
-    func selfTest() async -> DeviceHealth { await base.selfTest() }
-    func reset() async throws { try await base.reset() }
-    func currentDetails() -> DeviceDetails? { base.currentDetails() }
 }

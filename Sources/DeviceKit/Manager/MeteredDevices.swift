@@ -1,7 +1,27 @@
-/// The printer a flow gets from ``DeviceManager/printer(for:)``: the driver's own, with every job
-/// counted in the manager's snapshot. Starting and stopping belong to the manager: `start` is
-/// refused and `stop` does nothing, so a flow cannot release a device the manager holds.
-final class MeteredPrinter: Printer {
+/// A device a flow gets from DeviceManager: the driver's own, with its work counted in the manager's
+/// snapshot. Starting and stopping belong to the manager: `start` is refused and `stop` does
+/// nothing, so a flow cannot release a device the manager holds; the rest is the driver's.
+protocol MeteredDevice: Device {
+    /// The driver's own device.
+    var device: any Device { get }
+}
+
+extension MeteredDevice {
+    var id: String { device.id }
+    var category: DeviceCategory { device.category }
+    var model: String { device.model }
+    var driver: String { device.driver }
+
+    func start(sink: DeviceEventSink) async throws { throw managedByDeviceManager(id) }
+    func stop() async {}
+    func currentHealth() async -> DeviceHealth { await device.currentHealth() }
+    func selfTest() async -> DeviceHealth { await device.selfTest() }
+    func reset() async throws { try await device.reset() }
+    func currentDetails() -> DeviceDetails? { device.currentDetails() }
+}
+
+/// The printer a flow gets from ``DeviceManager/printer(for:)``, with every job counted.
+final class MeteredPrinter: Printer, MeteredDevice {
     let base: any Printer
     private let index: Int
     private let registry: DeviceRegistry
@@ -12,10 +32,7 @@ final class MeteredPrinter: Printer {
         self.registry = registry
     }
 
-    var id: String { base.id }
-    var category: DeviceCategory { base.category }
-    var model: String { base.model }
-    var driver: String { base.driver }
+    var device: any Device { base }
 
     func print(_ job: PrintJob) async -> PrintOutcome {
         let outcome = await base.print(job)
@@ -30,17 +47,10 @@ final class MeteredPrinter: Printer {
         }
         return outcome
     }
-
-    func start(sink: DeviceEventSink) async throws { throw managedByDeviceManager(id) }
-    func stop() async {}
-    func currentHealth() async -> DeviceHealth { await base.currentHealth() }
-    func selfTest() async -> DeviceHealth { await base.selfTest() }
-    func reset() async throws { try await base.reset() }
-    func currentDetails() -> DeviceDetails? { base.currentDetails() }
 }
 
 /// The document scanner a flow gets from ``DeviceManager/documentScanner(for:)``, counting pages.
-final class MeteredDocumentScanner: DocumentScanner {
+final class MeteredDocumentScanner: DocumentScanner, MeteredDevice {
     let base: any DocumentScanner
     private let index: Int
     private let registry: DeviceRegistry
@@ -51,10 +61,7 @@ final class MeteredDocumentScanner: DocumentScanner {
         self.registry = registry
     }
 
-    var id: String { base.id }
-    var category: DeviceCategory { base.category }
-    var model: String { base.model }
-    var driver: String { base.driver }
+    var device: any Device { base }
 
     func scan() async throws(DeviceError) -> [ScannedPage] {
         do {
@@ -67,13 +74,6 @@ final class MeteredDocumentScanner: DocumentScanner {
             throw error
         }
     }
-
-    func start(sink: DeviceEventSink) async throws { throw managedByDeviceManager(id) }
-    func stop() async {}
-    func currentHealth() async -> DeviceHealth { await base.currentHealth() }
-    func selfTest() async -> DeviceHealth { await base.selfTest() }
-    func reset() async throws { try await base.reset() }
-    func currentDetails() -> DeviceDetails? { base.currentDetails() }
 }
 
 func managedByDeviceManager(_ id: String) -> DeviceError {

@@ -1,9 +1,7 @@
-import Synchronization
-
 /// A code scanner without hardware: ``scan(_:)`` hands it the bytes a QR code or barcode would
 /// produce, and `.codeScanned` follows after ``latency``, as from a HID POS scanner. While unplugged it
 /// reports offline with action `reset` and codes shown to it are lost.
-public final class SimulatedCodeScanner: CodeScanner {
+public final class SimulatedCodeScanner: CodeScanner, SimulatedDevice {
     public let id: String
     public let model: String
     public var category: DeviceCategory { .codeScanner }
@@ -17,14 +15,15 @@ public final class SimulatedCodeScanner: CodeScanner {
         var health: DeviceHealth { link.connected ? .online : .offline(.disconnected) }
     }
 
-    private let state: Mutex<State>
+    private let state: SimulatedStateLock<State>
+    public var simulation: SimulatedDeviceCore { SimulatedDeviceCore(state) }
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-code-scanner", latency: Duration = .milliseconds(50)) {
         self.id = id
         self.model = model
         self.latency = latency
-        state = Mutex(State(link: SimulatedLink(name: "simulated scanner \(id)")))
+        state = SimulatedStateLock(State(link: SimulatedLink(name: "simulated scanner \(id)")))
         timing = SimulatedTiming(label: id)
     }
 
@@ -49,28 +48,7 @@ public final class SimulatedCodeScanner: CodeScanner {
     @discardableResult
     public func scan(text: String) -> Bool { scan(Array(text.utf8)) }
 
-    public func disconnect() { state.withLock { $0.disconnect() } }
+    public func disconnect() { state.disconnect() }
 
-    public func reconnect() { state.withLock { $0.reconnect() } }
-
-    public func start(sink: DeviceEventSink) async throws {
-        try state.withLock { state throws(DeviceError) in try state.start(sink) }
-    }
-
-    public func stop() async { state.withLock { $0.stop() } }
-
-    public func currentHealth() async -> DeviceHealth {
-        let (hung, health) = state.withLock { ($0.link.hung, $0.health) }
-        if hung { await SimulatedLink.hangUntilCancelled() }
-        return health
-    }
-
-    /// Makes the driver stop answering, as a wedged device thread would (for watchdog tests).
-    public func hang() { state.withLock { $0.link.hung = true } }
-
-    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
-
-    public func reset() async throws {
-        try state.withLock { state throws(DeviceError) in try state.reset() }
-    }
+    public func reconnect() { state.reconnect() }
 }

@@ -1,11 +1,10 @@
 import Foundation
-import Synchronization
 
 /// A document scanner without hardware: ``feed(pages:)`` lays pages in its feeder and ``scan()``
 /// returns them after ``latency``, as a SANE flatbed or feeder scanner does. An empty feeder gives
 /// the `no-documents` error with action `retry`; while unplugged it reports offline with action
 /// `reset`.
-public final class SimulatedDocumentScanner: DocumentScanner {
+public final class SimulatedDocumentScanner: DocumentScanner, SimulatedDevice {
     public let id: String
     public let model: String
     public var category: DeviceCategory { .documentScanner }
@@ -24,14 +23,15 @@ public final class SimulatedDocumentScanner: DocumentScanner {
         }
     }
 
-    private let state: Mutex<State>
+    private let state: SimulatedStateLock<State>
+    public var simulation: SimulatedDeviceCore { SimulatedDeviceCore(state) }
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-document-scanner", latency: Duration = .milliseconds(800)) {
         self.id = id
         self.model = model
         self.latency = latency
-        state = Mutex(State(link: SimulatedLink(name: "simulated scanner \(id)")))
+        state = SimulatedStateLock(State(link: SimulatedLink(name: "simulated scanner \(id)")))
         timing = SimulatedTiming(label: id)
     }
 
@@ -43,9 +43,9 @@ public final class SimulatedDocumentScanner: DocumentScanner {
     /// How many pages wait in the feeder.
     public var pagesWaiting: Int { state.withLock { $0.feeder.count } }
 
-    public func disconnect() { state.withLock { $0.disconnect() } }
+    public func disconnect() { state.disconnect() }
 
-    public func reconnect() { state.withLock { $0.reconnect() } }
+    public func reconnect() { state.reconnect() }
 
     public func scan() async throws(DeviceError) -> [ScannedPage] {
         let pages = try state.withLock { state throws(DeviceError) -> [ScannedPage] in
@@ -78,27 +78,6 @@ public final class SimulatedDocumentScanner: DocumentScanner {
             }
         }
         return try result.get()
-    }
-
-    public func start(sink: DeviceEventSink) async throws {
-        try state.withLock { state throws(DeviceError) in try state.start(sink) }
-    }
-
-    public func stop() async { state.withLock { $0.stop() } }
-
-    public func currentHealth() async -> DeviceHealth {
-        let (hung, health) = state.withLock { ($0.link.hung, $0.health) }
-        if hung { await SimulatedLink.hangUntilCancelled() }
-        return health
-    }
-
-    /// Makes the driver stop answering, as a wedged device thread would (for watchdog tests).
-    public func hang() { state.withLock { $0.link.hung = true } }
-
-    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
-
-    public func reset() async throws {
-        try state.withLock { state throws(DeviceError) in try state.reset() }
     }
 
     /// A small grey page (binary PGM) with a pattern that differs by `number`, for the demo and tests.

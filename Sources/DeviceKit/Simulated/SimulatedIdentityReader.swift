@@ -1,5 +1,3 @@
-import Synchronization
-
 /// An identity reader without hardware, for the demo and for tests: a card is placed with
 /// ``insert(_:)`` and taken away with ``remove()``; it is read after ``readLatency`` like a real
 /// GA 467 or PC/SC reader, which needs a few hundred milliseconds to authenticate and read a card.
@@ -9,7 +7,7 @@ import Synchronization
 /// nothing else), `.identityReadFailed` for a failed read, and offline health with action `reset`
 /// while unplugged. Events are emitted in order, under the device's lock; a sink must not call back
 /// into the device.
-public final class SimulatedIdentityReader: IdentityReader {
+public final class SimulatedIdentityReader: IdentityReader, SimulatedDevice {
     public let id: String
     public let model: String
     public var category: DeviceCategory { .identityReader }
@@ -28,14 +26,15 @@ public final class SimulatedIdentityReader: IdentityReader {
         var health: DeviceHealth { link.connected ? .online : .offline(.disconnected) }
     }
 
-    let state: Mutex<State>
+    let state: SimulatedStateLock<State>
+    public var simulation: SimulatedDeviceCore { SimulatedDeviceCore(state) }
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-identity-reader", readLatency: Duration = .milliseconds(300)) {
         self.id = id
         self.model = model
         self.readLatency = readLatency
-        state = Mutex(State(link: SimulatedLink(name: "simulated reader \(id)")))
+        state = SimulatedStateLock(State(link: SimulatedLink(name: "simulated reader \(id)")))
         timing = SimulatedTiming(label: id)
     }
 
@@ -63,7 +62,7 @@ public final class SimulatedIdentityReader: IdentityReader {
     }
 
     /// Unplugs the reader: a read in progress is lost and health goes offline with action `reset`.
-    public func disconnect() { state.withLock { $0.disconnect() } }
+    public func disconnect() { state.disconnect() }
 
     /// Plugs the reader back in. A started reader reports online and reads a card still lying on it;
     /// a stopped one can be started again.
@@ -79,8 +78,9 @@ public final class SimulatedIdentityReader: IdentityReader {
     /// Whether a card is on the reader.
     public var hasCard: Bool { state.withLock { $0.card != nil } }
 
-    // MARK: Device
+    // MARK: Device (stopping, health, self-test and hang: SimulatedDevice)
 
+    /// Starts, and reads a card already lying on the reader.
     public func start(sink: DeviceEventSink) async throws {
         let token = try state.withLock { state throws(DeviceError) -> Int? in
             try state.start(sink)
@@ -89,19 +89,6 @@ public final class SimulatedIdentityReader: IdentityReader {
         }
         if let token { scheduleRead(token) }
     }
-
-    public func stop() async { state.withLock { $0.stop() } }
-
-    public func currentHealth() async -> DeviceHealth {
-        let (hung, health) = state.withLock { ($0.link.hung, $0.health) }
-        if hung { await SimulatedLink.hangUntilCancelled() }
-        return health
-    }
-
-    /// Makes the driver stop answering, as a wedged device thread would (for watchdog tests).
-    public func hang() { state.withLock { $0.link.hung = true } }
-
-    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
 
     /// Re-detects the card: a card lying on the reader is read again.
     public func reset() async throws {

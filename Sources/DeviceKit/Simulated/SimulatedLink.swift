@@ -44,7 +44,7 @@ struct SimulatedLink: Sendable {
 
 /// A simulated driver's locked state. The steps in the extension change the link and then report
 /// the health, which is the driver's own and depends on the link, so they live here, not on the link.
-protocol SimulatedState {
+protocol SimulatedState: Sendable {
     var link: SimulatedLink { get set }
     var health: DeviceHealth { get }
     /// Why the device cannot be started or reset now; by default, being unplugged.

@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// A printer without hardware: every job takes ``jobTime`` and ends `.completed`, unless a fault
 /// says otherwise. Jobs print one after another, like a CUPS queue; health is `busy` while any job is
@@ -17,7 +16,9 @@ import Synchronization
 /// Its details (``currentDetails()``) show the paper (``media``: ready, low or empty with the
 /// faults above), a black toner at ``tonerLevel`` percent, and the fault as the IPP
 /// `printer-state-reasons` keyword a CUPS queue would report.
-public final class SimulatedPrinter: Printer {
+///
+/// A reset does not refill paper or clear a jam; it only reconnects, which fails while offline.
+public final class SimulatedPrinter: Printer, SimulatedDevice {
     public enum Fault: String, Sendable, Codable, CaseIterable {
         case paperOut = "paper-out"
         case jam
@@ -103,7 +104,8 @@ public final class SimulatedPrinter: Printer {
         var unreachable: DeviceError? { fault == .offline ? fault?.error : nil }
     }
 
-    private let state: Mutex<State>
+    private let state: SimulatedStateLock<State>
+    public var simulation: SimulatedDeviceCore { SimulatedDeviceCore(state) }
     private let timing: SimulatedTiming
 
     public init(id: String, model: String = "sim-printer", jobTime: Duration = .milliseconds(1500),
@@ -112,7 +114,7 @@ public final class SimulatedPrinter: Printer {
         self.model = model
         self.jobTime = jobTime
         self.media = media
-        state = Mutex(State(link: SimulatedLink(name: "simulated printer \(id)"), tonerLevel: min(100, max(0, tonerLevel))))
+        state = SimulatedStateLock(State(link: SimulatedLink(name: "simulated printer \(id)"), tonerLevel: min(100, max(0, tonerLevel))))
         timing = SimulatedTiming(label: id)
     }
 
@@ -203,24 +205,7 @@ public final class SimulatedPrinter: Printer {
         }
     }
 
-    // MARK: Device
-
-    public func start(sink: DeviceEventSink) async throws {
-        try state.withLock { state throws(DeviceError) in try state.start(sink) }
-    }
-
-    public func stop() async { state.withLock { $0.stop() } }
-
-    public func currentHealth() async -> DeviceHealth {
-        let (hung, health) = state.withLock { ($0.link.hung, $0.health) }
-        if hung { await SimulatedLink.hangUntilCancelled() }
-        return health
-    }
-
-    /// Makes the driver stop answering, as a wedged device thread would (for watchdog tests).
-    public func hang() { state.withLock { $0.link.hung = true } }
-
-    public func selfTest() async -> DeviceHealth { state.withLock { $0.selfTest() } }
+    // MARK: Device (starting, stopping, health, self-test, reset and hang: SimulatedDevice)
 
     /// The paper, the toner and the fault, whether started or not (a stopped printer still has paper).
     public func currentDetails() -> DeviceDetails? {
@@ -241,10 +226,5 @@ public final class SimulatedPrinter: Printer {
             media: DeviceDetails.Media(ready: fault == .paperOut ? [] : [media], state: paper),
             supplies: [DeviceDetails.Supply(name: "Black Toner", type: "toner", level: toner,
                                             low: toner <= Self.tonerLowMark, empty: toner == 0)])
-    }
-
-    /// A reset does not refill paper or clear a jam; it only reconnects, which fails while offline.
-    public func reset() async throws {
-        try state.withLock { state throws(DeviceError) in try state.reset() }
     }
 }

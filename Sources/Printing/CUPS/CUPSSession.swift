@@ -2,7 +2,7 @@ import CCUPS
 import DeviceKit
 import Foundation
 
-/// One connection to cupsd and the queue's destination, confined to one `CUPSThread` (an `http_t`
+/// One connection to cupsd and the queue's destination, confined to one `DeviceThread` (an `http_t`
 /// is not thread-safe). Reconnects by itself: libcups reopens a dropped connection on the next
 /// request, and a failed first connection is tried again on the next call.
 final class CUPSSession {

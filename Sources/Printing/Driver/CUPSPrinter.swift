@@ -30,8 +30,8 @@ public final class CUPSPrinter: Printer {
     }
 
     private let state = Mutex(State())
-    private let jobThread: CUPSThread
-    private let watchThread: CUPSThread
+    private let jobThread: DeviceThread
+    private let watchThread: DeviceThread
     private let jobSession: ConfinedSession
     private let watchSession: ConfinedSession
 
@@ -42,8 +42,8 @@ public final class CUPSPrinter: Printer {
         self.settings = settings
         self.watchInterval = watchInterval
         self.jobPollInterval = jobPollInterval
-        jobThread = CUPSThread(name: "cups-job-\(id)")
-        watchThread = CUPSThread(name: "cups-watch-\(id)")
+        jobThread = DeviceThread(name: "cups-job-\(id)")
+        watchThread = DeviceThread(name: "cups-watch-\(id)")
         jobSession = ConfinedSession(CUPSSession(server: settings.server, queue: settings.queue))
         watchSession = ConfinedSession(CUPSSession(server: settings.server, queue: settings.queue))
     }

@@ -20,7 +20,7 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
     private struct State {
         var sink: DeviceEventSink?
         var monitor: ReaderMonitor?
-        var worker: BlockingThread?
+        var worker: DeviceThread?
         var health = DeviceHealth.offline(.notStarted)
         var reader: String?
         var cardPresent = false
@@ -47,21 +47,21 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
         let monitor = ReaderMonitor(readerNameContains: readerNameContains) { [weak self] event in
             self?.handle(event)
         }
-        let (previous, worker) = state.withLock { state -> (ReaderMonitor?, BlockingThread) in
+        let (previous, worker) = state.withLock { state -> (ReaderMonitor?, DeviceThread) in
             let previous = state.monitor
             state.sink = sink
             state.monitor = monitor
-            let worker = state.worker ?? BlockingThread(name: "pcsc-reader-\(id)")
+            let worker = state.worker ?? DeviceThread(name: "pcsc-reader-\(id)")
             state.worker = worker
             return (previous, worker)
         }
         // Stopping waits for the monitor's thread: done on the reader's thread, not the caller's.
-        if let previous { _ = try? await worker.run { previous.stop() } }
+        if let previous { _ = try? await worker.runUnlessStopped { previous.stop() } }
         monitor.start()
     }
 
     public func stop() async {
-        let (monitor, worker) = state.withLock { state -> (ReaderMonitor?, BlockingThread?) in
+        let (monitor, worker) = state.withLock { state -> (ReaderMonitor?, DeviceThread?) in
             defer {
                 state.monitor = nil
                 state.worker = nil
@@ -72,7 +72,7 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
             return (state.monitor, state.worker)
         }
         if let worker {
-            if let monitor { _ = try? await worker.run { monitor.stop() } }
+            if let monitor { _ = try? await worker.runUnlessStopped { monitor.stop() } }
             worker.stop()
         }
         workerContext.withLock { $0 = nil }
@@ -86,7 +86,7 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
         let text = readerNameContains
         let health: DeviceHealth
         do {
-            health = try await worker.run { [self] () throws(CardError) -> DeviceHealth in
+            health = try await worker.runUnlessStopped { [self] () throws(CardError) -> DeviceHealth in
                 let readers = try withContext { context throws(CardError) in try context.readers() }
                 return ReaderMonitor.pick(readers, containing: text) == nil ? .offline(.readerMissing) : .online
             }
@@ -124,7 +124,7 @@ public final class PCSCIdentityReader: AccessKeyIdentityReader {
         }
         let document: PassportDocument
         do {
-            document = try await worker.run { [self] () throws(EMRTDError) -> PassportDocument in
+            document = try await worker.runUnlessStopped { [self] () throws(EMRTDError) -> PassportDocument in
                 try readDocument(reader: reader, accessKey: accessKey)
             }
         } catch let error as EMRTDError {

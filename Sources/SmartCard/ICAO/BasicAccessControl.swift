@@ -51,12 +51,8 @@ public struct BasicAccessControl: Sendable {
                 throw EMRTDError.chipAuthenticationFailed
             }
             return SessionKeys(kIFD: kIFD, kIC: Array(plain[16..<32]), rndIC: rndIC, rndIFD: rndIFD)
-        } catch let error as EMRTDError {
-            throw error
-        } catch let error as CryptoError {
-            throw .crypto(error)
         } catch {
-            throw .protocolViolation("unexpected \(error)")
+            throw EMRTDError(error)
         }
     }
 }

@@ -7,10 +7,7 @@ public struct DataGroup1: Sendable, Equatable {
     public init(bytes: [UInt8]) throws(EMRTDError) {
         let text: [UInt8]
         do {
-            let file = try BERTLV.parse(bytes)
-            guard file.tag == LDSFile.dataGroup(1).tag else {
-                throw BERTLVError.unexpectedTag(expected: LDSFile.dataGroup(1).tag, found: file.tag)
-            }
+            let file = try LDSFile.dataGroup(1).object(in: bytes)
             text = try file.child(0x5F1F).value
         } catch {
             throw .malformed(file: "DG1", reason: "\(error)")

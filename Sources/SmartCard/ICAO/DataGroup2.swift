@@ -18,10 +18,7 @@ public struct DataGroup2: Sendable, Equatable {
     public init(bytes: [UInt8]) throws(EMRTDError) {
         let block: [UInt8]
         do {
-            let file = try BERTLV.parse(bytes)
-            guard file.tag == LDSFile.dataGroup(2).tag else {
-                throw BERTLVError.unexpectedTag(expected: LDSFile.dataGroup(2).tag, found: file.tag)
-            }
+            let file = try LDSFile.dataGroup(2).object(in: bytes)
             let group = try file.child(0x7F61)
             let template = try group.child(0x7F60)
             // Data block: 5F2E, or 7F2E when the template is enciphered-capable (same content).

@@ -39,3 +39,16 @@ public enum EMRTDError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension EMRTDError {
+    /// What an error thrown inside a step that mixes this module's checks with the DES and MAC
+    /// primitives becomes: kept when it is already one, `crypto` from the primitives, a protocol
+    /// violation otherwise.
+    init(_ error: any Error) {
+        switch error {
+        case let error as EMRTDError: self = error
+        case let error as CryptoError: self = .crypto(error)
+        default: self = .protocolViolation("unexpected \(error)")
+        }
+    }
+}

@@ -29,6 +29,13 @@ public enum LDSFile: Sendable, Hashable, CustomStringConvertible {
         (1...16).first { LDSFile.dataGroup($0).tag.rawValue == UInt32(tag) }
     }
 
+    /// The file's single object, checked to start with the file's tag.
+    func object(in bytes: [UInt8]) throws(BERTLVError) -> BERTLV {
+        let object = try BERTLV.parse(bytes)
+        guard object.tag == tag else { throw .unexpectedTag(expected: tag, found: object.tag) }
+        return object
+    }
+
     public var description: String {
         switch self {
         case .com: "EF.COM"
@@ -56,8 +63,7 @@ public struct EFCOM: Sendable, Equatable {
 
     public init(bytes: [UInt8]) throws(EMRTDError) {
         do {
-            let file = try BERTLV.parse(bytes)
-            guard file.tag == LDSFile.com.tag else { throw BERTLVError.unexpectedTag(expected: LDSFile.com.tag, found: file.tag) }
+            let file = try LDSFile.com.object(in: bytes)
             let version = try file.child(0x5F01).value
             let unicode = try file.child(0x5F36).value
             let tags = try file.child(0x5C).value

@@ -93,12 +93,8 @@ public struct SecureMessaging: Sendable {
                 data = unpadded
             }
             return ResponseAPDU(data: data, sw1: status[0], sw2: status[1])
-        } catch let error as EMRTDError {
-            throw error
-        } catch let error as CryptoError {
-            throw .crypto(error)
         } catch {
-            throw .protocolViolation("unexpected \(error)")
+            throw EMRTDError(error)
         }
     }
 
