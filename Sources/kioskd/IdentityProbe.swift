@@ -67,21 +67,28 @@ enum IdentityProbe {
         } catch {
             throw DeviceError(code: .readerOffline, action: .reset, detail: "cannot watch the PC/SC readers: \(error)")
         }
-        defer { Task { await reader.stop() } }
-        // The monitor reports what it finds within a moment; the document may come later.
-        var health = await reader.currentHealth()
-        while !(health == .online && reader.isDocumentPresent) {
-            guard ContinuousClock.now + .milliseconds(100) < deadline else {
-                if health != .online {
-                    throw DeviceError(code: .readerOffline, action: .reset,
-                                      detail: "no PC/SC reader\(readerName.isEmpty ? "" : " named like \"\(readerName)\"") is available (\(health.reason ?? DeviceHealth.Reason(.offline)))")
+        // The reader is stopped before the answer goes back, whatever it is: the probe exits right
+        // after, and its thread must not be inside libpcsclite while the process tears down.
+        let document: PassportDocument
+        do throws(DeviceError) {
+            // The monitor reports what it finds within a moment; the document may come later.
+            var health = await reader.currentHealth()
+            while !(health == .online && reader.isDocumentPresent) {
+                guard ContinuousClock.now + .milliseconds(100) < deadline else {
+                    if health != .online {
+                        throw DeviceError(code: .readerOffline, action: .reset,
+                                          detail: "no PC/SC reader\(readerName.isEmpty ? "" : " named like \"\(readerName)\"") is available (\(health.reason ?? DeviceHealth.Reason(.offline)))")
+                    }
+                    throw DeviceError(code: .noDocument, action: .retry, detail: "no document lies on the reader")
                 }
-                throw DeviceError(code: .noDocument, action: .retry, detail: "no document lies on the reader")
+                try? await Task.sleep(for: .milliseconds(50))
+                health = await reader.currentHealth()
             }
-            try? await Task.sleep(for: .milliseconds(50))
-            health = await reader.currentHealth()
+            document = try await reader.readPassport(accessKey: accessKey)
+        } catch {
+            await reader.stop()
+            throw error
         }
-        let document = try await reader.readPassport(accessKey: accessKey)
         await reader.stop()
         // A failed check throws, so every one listed passed.
         return Read(identity: document.identity(), checks: Dictionary(document.checks.map { ($0, true) }, uniquingKeysWith: { $0 && $1 }))

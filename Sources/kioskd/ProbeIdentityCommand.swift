@@ -96,6 +96,8 @@ struct ProbeIdentityCommand: AsyncParsableCommand {
 
     private func fail(_ code: String, _ detail: String) -> Never {
         FileHandle.standardError.write(Data("kioskd probe identity: \(code): \(detail)\n".utf8))
-        Foundation.exit(1)
+        // _exit: no exit handlers run while a reader's thread may still be inside a C library (a
+        // blocked PC/SC call past the timeout); the line above is already written, unbuffered.
+        _exit(1)
     }
 }

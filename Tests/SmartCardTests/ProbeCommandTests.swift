@@ -154,7 +154,9 @@ enum ProbeRun {
             Thread.detachNewThread {
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                continuation.resume(returning: (status >> 8) & 0xFF)
+                // Killed by a signal: 128 + the signal, as a shell says it, never a clean 0.
+                let signal = status & 0x7F
+                continuation.resume(returning: signal != 0 ? 128 + signal : (status >> 8) & 0xFF)
             }
         }
         let output = (try? String(contentsOfFile: folder + "/out", encoding: .utf8)) ?? ""
