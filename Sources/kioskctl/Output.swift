@@ -11,12 +11,6 @@ func report(_ response: ControlResponse, json: Bool) throws {
     }
 }
 
-func prettyJSON(_ value: some Encodable) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
-}
-
 /// Columns padded to their widest cell.
 func table(_ header: [String], _ rows: [[String]]) -> String {
     // Cells can hold what devices and the platform said: no escape sequence reaches the terminal.

@@ -130,7 +130,7 @@ struct CheckConfig: ParsableCommand {
         let checked: CheckedConfiguration
         do { checked = try CheckedConfiguration.load(path: file) } catch {
             if json {
-                print(try Self.prettyJSON(error.problems.map {
+                print(try prettyJSON(error.problems.map {
                     ["file": $0.file, "line": "\($0.line)", "field": $0.field, "problem": $0.message]
                 }))
             } else {
@@ -140,16 +140,10 @@ struct CheckConfig: ParsableCommand {
             throw ExitCode(configurationProblemExit)
         }
         if json {
-            print(try Self.prettyJSON(["file": file, "ok": "true", "flows": "\(checked.content.flows.count)",
+            print(try prettyJSON(["file": file, "ok": "true", "flows": "\(checked.content.flows.count)",
                                        "devices": "\(checked.configuration.devices.count)"]))
         } else {
             print("\(file): OK (\(checked.content.flows.count) flows, \(checked.content.services.count) services, \(checked.configuration.devices.count) devices)")
         }
-    }
-
-    private static func prettyJSON(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
