@@ -29,12 +29,6 @@ public struct DeviceEvent: Sendable, Equatable {
     public var deviceID: String
     public var role: DeviceRole
     public var body: Body
-
-    public init(deviceID: String, role: DeviceRole, body: Body) {
-        self.deviceID = deviceID
-        self.role = role
-        self.body = body
-    }
 }
 
 /// One page from a document scanner.

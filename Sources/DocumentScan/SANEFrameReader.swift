@@ -10,12 +10,6 @@ public struct ScanProgress: Sendable, Equatable, Codable {
     /// Nil when the scanner does not know the page length in advance (a hand or sheet-fed scanner).
     public var expectedBytes: Int?
 
-    public init(page: Int, bytesRead: Int, expectedBytes: Int?) {
-        self.page = page
-        self.bytesRead = bytesRead
-        self.expectedBytes = expectedBytes
-    }
-
     /// From 0 to 1, or nil when the total is not known.
     public var fraction: Double? {
         guard let expectedBytes, expectedBytes > 0 else { return nil }

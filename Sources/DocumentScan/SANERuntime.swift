@@ -108,13 +108,6 @@ public struct SANEDeviceInfo: Sendable, Equatable, Codable {
     public var model: String
     /// E.g. `flatbed scanner`, `virtual device`.
     public var type: String
-
-    public init(name: String, vendor: String, model: String, type: String) {
-        self.name = name
-        self.vendor = vendor
-        self.model = model
-        self.type = type
-    }
 }
 
 /// sanei_thread backends (the test backend among them) set SIGPIPE to ignored when their reader

@@ -8,11 +8,6 @@ public struct CodeClassifier: Sendable {
     public let maximumLength: Int
     public let rules: [CodeRule]
 
-    public init(maximumLength: Int = 512, rules: [CodeRule]) {
-        self.maximumLength = maximumLength
-        self.rules = rules
-    }
-
     /// Classifies scanner bytes (or typed text's UTF-8). One trailing run of CR, LF or Tab (a
     /// scanner's terminator) is dropped first.
     public func classify(_ bytes: some Collection<UInt8>) throws(CodeRejection) -> ClassifiedCode {

@@ -17,13 +17,6 @@ public struct KioskContent: Sendable {
     /// The flow started by the Help command on every screen.
     public static let helpFlow = "help"
 
-    public init(flows: [String: FlowDefinition], texts: Texts, services: [ServiceGuide], codes: CodeClassifier) {
-        self.flows = flows
-        self.texts = texts
-        self.services = services
-        self.codes = codes
-    }
-
     public func service(_ id: String) -> ServiceGuide? { services.first { $0.id == id } }
 
     /// Loads and validates `directory` (the `Kiosk/` folder). `displayDirectory` is how paths are

@@ -95,11 +95,6 @@ public struct Receipt: Sendable, Equatable {
     public var title: Localized
     public var lines: [Localized]
     public var reference: String?
-    public init(title: Localized, lines: [Localized], reference: String?) {
-        self.title = title
-        self.lines = lines
-        self.reference = reference
-    }
 }
 
 public struct Submission: Sendable, Equatable {
@@ -123,10 +118,6 @@ public enum SessionRecord: Sendable, Equatable {
 public struct OperatorAlert: Sendable, Equatable {
     public var code: String
     public var detail: String
-    public init(code: String, detail: String) {
-        self.code = code
-        self.detail = detail
-    }
 }
 
 public enum SessionEndReason: String, Sendable, Equatable {

@@ -11,11 +11,6 @@ public struct SealedPayload: Sendable, Hashable, Codable {
     /// Format version byte `0x01`, then `AES.GCM.SealedBox.combined`: the 12-byte nonce, the
     /// ciphertext (as long as the plaintext) and the 16-byte tag.
     public var box: Data
-
-    public init(keyId: String, box: Data) {
-        self.keyId = keyId
-        self.box = box
-    }
 }
 
 /// Seals personal data at rest and opens it again, with the keys of a ``SealingKeyring``

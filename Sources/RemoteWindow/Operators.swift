@@ -38,11 +38,6 @@ public struct Operator: Sendable, Hashable, Codable, CustomStringConvertible {
     public var name: String
     public var role: Role
 
-    public init(name: String, role: Role) {
-        self.name = name
-        self.role = role
-    }
-
     public var description: String { "\(name) (\(role.rawValue))" }
 }
 
@@ -80,10 +75,6 @@ public struct OperatorDirectory: Sendable {
     public static let maxNameLength = 40
     /// A longer presented token is refused without hashing it.
     public static let maxTokenBytes = 512
-
-    public init(entries: [Entry]) {
-        self.entries = entries
-    }
 
     // MARK: Loading
 

@@ -2,9 +2,4 @@
 public struct RenderedFrame: Sendable, Equatable {
     public var buffer: CellBuffer
     public var hitMap: HitMap
-
-    public init(buffer: CellBuffer, hitMap: HitMap) {
-        self.buffer = buffer
-        self.hitMap = hitMap
-    }
 }

@@ -10,14 +10,6 @@ public struct PrinterCapabilities: Sendable, Equatable {
     public var duplex: Bool
     /// MIME types the queue accepts.
     public var formats: [String]
-
-    public init(media: [String], defaultMedia: String?, color: Bool, duplex: Bool, formats: [String]) {
-        self.media = media
-        self.defaultMedia = defaultMedia
-        self.color = color
-        self.duplex = duplex
-        self.formats = formats
-    }
 }
 
 extension CUPSSession {

@@ -30,10 +30,4 @@ public struct JobStatus: Sendable, Equatable {
     public var state: State
     /// `job-state-reasons`, e.g. `job-completed-successfully`, `aborted-by-system`.
     public var reasons: [String]
-
-    public init(id: Int32, state: State, reasons: [String]) {
-        self.id = id
-        self.state = state
-        self.reasons = reasons
-    }
 }

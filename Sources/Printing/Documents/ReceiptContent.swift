@@ -11,13 +11,6 @@ public struct ReceiptContent: Sendable, Equatable {
         public var kiosk: String
         public var scanToQuery: String
 
-        public init(trackingNumber: String, time: String, kiosk: String, scanToQuery: String) {
-            self.trackingNumber = trackingNumber
-            self.time = time
-            self.kiosk = kiosk
-            self.scanToQuery = scanToQuery
-        }
-
         public static let bilingual = Labels(
             trackingNumber: "办件编号 Application number", time: "时间 Time", kiosk: "终端 Kiosk",
             scanToQuery: "扫码查询 Check progress by code")

@@ -11,14 +11,6 @@ public struct PassportDocument: Sendable, Equatable {
     /// `bac`, `secure-messaging`, `mrz-check-digits`, `dg1-hash`, `dg2-hash`.
     public var checks: [String]
 
-    public init(com: EFCOM, dg1: DataGroup1, dg2: DataGroup2?, securityObject: SecurityObject?, checks: [String]) {
-        self.com = com
-        self.dg1 = dg1
-        self.dg2 = dg2
-        self.securityObject = securityObject
-        self.checks = checks
-    }
-
     /// The document as DeviceKit's identity: passports (`P…`) as `passport`, TD1/TD2 identity
     /// cards and other official documents as `id-card`.
     public func identity(reference: Date = Date()) -> Identity {
