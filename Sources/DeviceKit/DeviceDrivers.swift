@@ -39,15 +39,43 @@ public struct DeviceConnection: Sendable, Equatable {
     }
 }
 
+/// What a driver needs a model's catalog file to say beyond the common fields.
+public enum CatalogSections: Sendable {
+    case none
+    /// `usb:` with vendor and product.
+    case usb
+    /// `serial:` with baud.
+    case serial
+    /// One of the two.
+    case usbOrSerial
+
+    /// The problem when a model of `driver` lacks them, or nil when it has what it needs.
+    func problem(driver: CatalogEntry.Driver, hasUSB: Bool, hasSerial: Bool) -> String? {
+        switch self {
+        case .usb where !hasUSB: "\"\(driver)\" needs a \"usb\" section with vendor and product"
+        case .serial where !hasSerial: "\"\(driver)\" needs a \"serial\" section with baud"
+        case .usbOrSerial where !hasUSB && !hasSerial: "\"\(driver)\" needs a \"usb\" or a \"serial\" section"
+        default: nil
+        }
+    }
+}
+
 /// Builds the devices of one driver family. Each driver module offers one; the daemon picks the
-/// factory by the catalog entry's driver, so DeviceKit knows no driver but the simulated ones.
+/// factory by the catalog entry's driver and category, so DeviceKit knows no driver but the
+/// simulated ones.
 public protocol DeviceDriverFactory: Sendable {
     var driver: CatalogEntry.Driver { get }
+    /// The categories it runs; a model of another category is refused when the catalog is read.
+    var categories: [DeviceCategory] { get }
+    /// What a model's catalog file must say for this driver.
+    var catalogSections: CatalogSections { get }
     /// Builds the driver object and checks its settings; opens nothing (check-config calls it).
     func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device
 }
 
 extension DeviceDriverFactory {
+    public var catalogSections: CatalogSections { .none }
+
     /// Refuses a model of another category than the one this driver runs, as a configuration error
     /// (`driver-category-mismatch`) that names the model, its category and the driver.
     public func requireCategory(_ category: DeviceCategory, of entry: CatalogEntry) throws(DeviceError) {
@@ -59,20 +87,35 @@ extension DeviceDriverFactory {
     }
 }
 
-/// The driver families a program links in, looked up by the catalog's driver name.
+/// The driver families a program links in, looked up by the catalog's driver name and category,
+/// and the device families (categories and roles) they bring beyond DeviceKit's own.
 public struct DeviceDrivers: Sendable {
-    private let factories: [CatalogEntry.Driver: any DeviceDriverFactory]
+    private let factories: [any DeviceDriverFactory]
+    public let families: DeviceFamilies
 
-    public init(_ factories: [any DeviceDriverFactory]) {
-        var byDriver: [CatalogEntry.Driver: any DeviceDriverFactory] = [:]
-        for factory in factories { byDriver[factory.driver] = factory }
-        self.factories = byDriver
+    public init(_ factories: [any DeviceDriverFactory], families: [DeviceFamily] = []) {
+        self.factories = factories
+        self.families = DeviceFamilies.builtIn.adding(families)
     }
 
-    public var available: [CatalogEntry.Driver] { factories.keys.sorted { $0.rawValue < $1.rawValue } }
+    /// The driver names, in the order the factories are listed.
+    public var available: [CatalogEntry.Driver] {
+        var seen = Set<CatalogEntry.Driver>()
+        return factories.map(\.driver).filter { seen.insert($0).inserted }
+    }
+
+    /// The categories the factories named `driver` run together.
+    public func categories(of driver: CatalogEntry.Driver) -> [DeviceCategory] {
+        factories.filter { $0.driver == driver }.flatMap(\.categories)
+    }
+
+    func catalogSections(of driver: CatalogEntry.Driver) -> CatalogSections {
+        factories.first { $0.driver == driver }?.catalogSections ?? .none
+    }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
-        guard let factory = factories[entry.driver] else {
+        let named = factories.filter { $0.driver == entry.driver }
+        guard let factory = named.first(where: { $0.categories.contains(entry.category) }) ?? named.first else {
             throw DeviceError(code: .driverUnavailable, action: .configuration,
                               detail: "model \(entry.model) uses driver \(entry.driver.rawValue), which this kioskd does not have")
         }
@@ -82,6 +125,7 @@ public struct DeviceDrivers: Sendable {
 
 extension SimulatedDeviceFactory: DeviceDriverFactory {
     public var driver: CatalogEntry.Driver { .sim }
+    public var categories: [DeviceCategory] { DeviceFamilies.builtIn.categories }
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         try Self.makeDevice(for: entry, id: id)
     }

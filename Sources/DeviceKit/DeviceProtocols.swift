@@ -20,6 +20,8 @@ public struct DeviceEventSink: Sendable {
 /// check, and status reported as events).
 public protocol Device: AnyObject, Sendable {
     var id: String { get }
+    /// Given by the category's protocol (``Printer``, ``CodeScanner``…), so a driver cannot claim
+    /// one category and implement another.
     var category: DeviceCategory { get }
     /// The catalog model, e.g. `sim-printer` or `cvr-100u`.
     var model: String { get }
@@ -49,14 +51,30 @@ extension Device {
 
 public protocol IdentityReader: Device {}
 
+extension IdentityReader {
+    public var category: DeviceCategory { .identityReader }
+}
+
 public protocol CodeScanner: Device {}
+
+extension CodeScanner {
+    public var category: DeviceCategory { .codeScanner }
+}
 
 public protocol DocumentScanner: Device {
     /// Scans what is on the glass or in the feeder.
     func scan() async throws(DeviceError) -> [ScannedPage]
 }
 
+extension DocumentScanner {
+    public var category: DeviceCategory { .documentScanner }
+}
+
 public protocol Printer: Device {
     /// Prints and waits for the job to reach its end state.
     func print(_ job: PrintJob) async -> PrintOutcome
+}
+
+extension Printer {
+    public var category: DeviceCategory { .printer }
 }

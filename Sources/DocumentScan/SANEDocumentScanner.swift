@@ -12,7 +12,6 @@ import Synchronization
 public final class SANEDocumentScanner: DocumentScanner {
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .documentScanner }
     public var driver: String { "sane" }
     /// The SANE device name.
     public let deviceName: String

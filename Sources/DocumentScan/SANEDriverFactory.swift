@@ -7,6 +7,7 @@ import DeviceKit
 /// `option.NAME` for a backend's own options. Checks them all and opens nothing.
 public struct SANEDriverFactory: DeviceDriverFactory {
     public var driver: CatalogEntry.Driver { .sane }
+    public var categories: [DeviceCategory] { [.documentScanner] }
     private let runtime: SANERuntime
 
     public init(runtime: SANERuntime = .shared) {
@@ -76,4 +77,9 @@ public struct SANEDriverFactory: DeviceDriverFactory {
     private static func bad(_ key: String, of id: String, _ problem: String) -> DeviceError {
         DeviceError(code: .badConnection, action: .configuration, detail: "device \(id): connection.\(key) \(problem)")
     }
+}
+
+extension CatalogEntry.Driver {
+    /// A SANE scanner.
+    public static let sane = CatalogEntry.Driver("sane")
 }

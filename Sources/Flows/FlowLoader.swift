@@ -9,14 +9,14 @@ extension FlowDefinition {
 
     /// Reads one flow file. Cross-references (targets naming other flows, text keys) are checked
     /// later by ``KioskContent`` once every file is read.
-    static func read(_ file: DataFile, expectedID: String) -> (FlowDefinition, lines: [String: Int])? {
+    static func read(_ file: DataFile, expectedID: String, roles: [DeviceRole]) -> (FlowDefinition, lines: [String: Int])? {
         guard let root = file.root else { return nil }
         root.rejectUnknownKeys(fields)
         let idNode = root.required("id")
         let id = idNode?.nonEmptyString()
         if let id, id != expectedID { idNode?.problem("\"\(id)\" must match the file name \"\(expectedID)\"") }
         let title = root.required("title")?.nonEmptyString()
-        let requires = root.optional("requires")?.list()?.compactMap { $0.oneOf(DeviceRole.self) } ?? []
+        let requires = root.optional("requires")?.list()?.compactMap { $0.oneOf(roles) } ?? []
         let startNode = root.required("start")
         let start = startNode?.nonEmptyString()
         var steps: [String: FlowStep] = [:]

@@ -21,14 +21,16 @@ public struct KioskContent: Sendable {
 
     /// Loads and validates `directory` (the `Kiosk/` folder). `displayDirectory` is how paths are
     /// written in problems, e.g. `Kiosk`.
-    public static func load(from directory: URL, displayDirectory: String? = nil) throws(ConfigProblems) -> KioskContent {
+    /// `roles` are those a flow may require: the roles of the device families the program links in.
+    public static func load(from directory: URL, displayDirectory: String? = nil,
+                            roles: [DeviceRole] = DeviceFamilies.builtIn.roles) throws(ConfigProblems) -> KioskContent {
         let shown = displayDirectory ?? directory.path
         var log = ProblemLog()
         var flows: [String: FlowDefinition] = [:]
         var flowLines: [String: (file: String, lines: [String: Int])] = [:]
         for (url, stem) in yamlFiles(in: directory.appendingPathComponent("flows"), shown: "\(shown)/flows", log: &log) {
             let file = DataFile(contentsOf: url, displayPath: "\(shown)/flows/\(url.lastPathComponent)")
-            if let (flow, lines) = FlowDefinition.read(file, expectedID: stem) {
+            if let (flow, lines) = FlowDefinition.read(file, expectedID: stem, roles: roles) {
                 flows[flow.id] = flow
                 flowLines[flow.id] = (file.path, lines)
             }

@@ -59,7 +59,7 @@ public struct KioskApp: Sendable {
             sampleCode = data.sampleCode ?? sampleCode
         }
         let simulator = Simulator(devices: devices, sampleCode: sampleCode)
-        let manager = DeviceManager(devices: devices, logger: logger)
+        let manager = DeviceManager(devices: devices, families: DeviceDrivers.kiosk.families, logger: logger)
         notifier = SystemdNotifier()
         let link = PlatformLink(configuration.platform.url == nil ? .notConfigured : .unknown)
         let metrics = KioskMetrics()

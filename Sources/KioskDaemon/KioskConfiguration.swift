@@ -106,7 +106,7 @@ public struct KioskConfiguration: Sendable {
                 item.rejectUnknownKeys(["id", "model", "role", "connection"])
                 guard let idNode = item.required("id"), let id = idNode.nonEmptyString(),
                       let model = item.required("model")?.nonEmptyString(),
-                      let role = item.required("role")?.oneOf(DeviceRole.self) else { continue }
+                      let role = item.required("role")?.oneOf(DeviceDrivers.kiosk.families.roles) else { continue }
                 if !seen.insert(id).inserted { idNode.problem("another device already has the id \"\(id)\"") }
                 var entry = DeviceEntry(id: id, model: model, role: role, line: item.line)
                 if let connection = item.optional("connection"), let settings = connection.entries() {
@@ -175,10 +175,11 @@ public struct CheckedConfiguration: Sendable {
         var content: KioskContent?
         do {
             content = try KioskContent.load(from: configuration.contentDirectory,
-                                            displayDirectory: display(configuration.contentDirectory))
+                                            displayDirectory: display(configuration.contentDirectory),
+                                            roles: DeviceDrivers.kiosk.families.roles)
         } catch { log.add(contentsOf: error.problems) }
         var catalog: DeviceCatalog?
-        do { catalog = try DeviceCatalog.load(directory: configuration.catalogDirectory) } catch {
+        do { catalog = try DeviceCatalog.load(directory: configuration.catalogDirectory, drivers: .kiosk) } catch {
             log.add(contentsOf: error.problems)
         }
         if let catalog {
@@ -189,7 +190,7 @@ public struct CheckedConfiguration: Sendable {
                                           message: "no model \"\(device.model)\" in the device catalog \(display(configuration.catalogDirectory))"))
                     continue
                 }
-                if entry.category != device.role.category {
+                if entry.category != DeviceDrivers.kiosk.families.category(of: device.role) {
                     log.add(ConfigProblem(file: path, line: device.line, field: field,
                                           message: "\"\(device.model)\" is a \(entry.category.rawValue), not usable as \(device.role.rawValue)"))
                 }

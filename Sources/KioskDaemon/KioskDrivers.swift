@@ -6,12 +6,13 @@ import SmartCard
 import USBScanner
 
 extension DeviceDrivers {
-    /// Every driver family linked into kioskd. A driver module adds its factory here.
+    /// Every driver family linked into kioskd. A driver module adds its factory here; a module
+    /// that brings a new category also adds its ``DeviceFamily`` (category and roles) in `families:`.
     public static let kiosk = DeviceDrivers([
         SimulatedDeviceFactory(),
-        USBHIDDriverFactory(),
         PCSCDriverFactory(),
         GA467DriverFactory(),
+        USBHIDDriverFactory(),
         SerialScannerDriverFactory(),
         CUPSDriverFactory(),
         SANEDriverFactory(),

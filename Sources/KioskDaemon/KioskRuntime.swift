@@ -233,7 +233,8 @@ public final class KioskRuntime: Service, Sendable {
     public func reloadContent() -> Result<String, ConfigProblems> {
         do {
             let content = try KioskContent.load(from: configuration.contentDirectory,
-                                                displayDirectory: CheckedConfiguration.display(configuration.contentDirectory))
+                                                displayDirectory: CheckedConfiguration.display(configuration.contentDirectory),
+                                                roles: DeviceDrivers.kiosk.families.roles)
             send(.reload(content))
             return .success("reloaded \(content.flows.count) flows and \(content.services.count) services; a citizen being served keeps the old ones until done")
         } catch {

@@ -34,7 +34,7 @@ public enum UdevRules {
 
     /// Reads the catalog in `directory` (as `DeviceCatalog.load` does) and generates its rules.
     public static func generate(catalogDirectory directory: URL) throws(ConfigProblems) -> String {
-        generate(catalog: try DeviceCatalog.load(directory: directory))
+        generate(catalog: try DeviceCatalog.load(directory: directory, drivers: .kiosk))
     }
 
     static func rules(for entry: CatalogEntry) -> [String] {

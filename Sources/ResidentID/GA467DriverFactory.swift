@@ -8,6 +8,8 @@ public struct GA467DriverFactory: DeviceDriverFactory {
     public init() {}
 
     public var driver: CatalogEntry.Driver { .ga467 }
+    public var categories: [DeviceCategory] { [.identityReader] }
+    public var catalogSections: CatalogSections { .usbOrSerial }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         try requireCategory(.identityReader, of: entry)
@@ -17,4 +19,9 @@ public struct GA467DriverFactory: DeviceDriverFactory {
         return GA467Reader(id: id, model: entry.model,
                            settings: GA467Reader.Settings(path: path, baud: baud, wltDecoderPath: decoder))
     }
+}
+
+extension CatalogEntry.Driver {
+    /// A GA 467 resident-ID reader with its SAM, over a serial line or USB.
+    public static let ga467 = CatalogEntry.Driver("ga467")
 }

@@ -42,7 +42,6 @@ public final class GA467Reader: IdentityReader {
 
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .identityReader }
     public var driver: String { "ga467" }
     public let settings: Settings
 

@@ -28,7 +28,6 @@ public final class SerialCodeScanner: CodeScanner {
 
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .codeScanner }
     public var driver: String { "serial" }
     public let settings: Settings
 

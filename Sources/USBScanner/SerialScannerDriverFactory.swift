@@ -8,6 +8,8 @@ public struct SerialScannerDriverFactory: DeviceDriverFactory {
     public init() {}
 
     public var driver: CatalogEntry.Driver { .serial }
+    public var categories: [DeviceCategory] { [.codeScanner] }
+    public var catalogSections: CatalogSections { .serial }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         try requireCategory(.codeScanner, of: entry)
@@ -36,4 +38,9 @@ public struct SerialScannerDriverFactory: DeviceDriverFactory {
         return SerialCodeScanner(id: id, model: entry.model,
                                  settings: .init(path: path, baud: baud, terminator: terminator, maximumLength: maximumLength))
     }
+}
+
+extension CatalogEntry.Driver {
+    /// A code scanner on a serial line.
+    public static let serial = CatalogEntry.Driver("serial")
 }

@@ -13,7 +13,6 @@ import Synchronization
 public final class USBHIDCodeScanner: CodeScanner {
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .codeScanner }
     public var driver: String { "usb-hid" }
     public let settings: USBScannerSettings
 

@@ -15,6 +15,8 @@ public struct USBHIDDriverFactory: DeviceDriverFactory {
     public init() {}
 
     public var driver: CatalogEntry.Driver { .usbHID }
+    public var categories: [DeviceCategory] { [.codeScanner] }
+    public var catalogSections: CatalogSections { .usb }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         USBHIDCodeScanner(id: id, model: entry.model, settings: try Self.settings(for: entry, id: id, connection: connection))
@@ -79,4 +81,9 @@ public struct USBHIDDriverFactory: DeviceDriverFactory {
     private static func configuration(_ detail: String) -> DeviceError {
         DeviceError(code: .badUSBHIDSettings, action: .configuration, detail: detail)
     }
+}
+
+extension CatalogEntry.Driver {
+    /// A HID POS or keyboard-wedge code scanner through libusb.
+    public static let usbHID = CatalogEntry.Driver("usb-hid")
 }

@@ -207,10 +207,15 @@ public struct DataNode {
 
     /// A value from a fixed set, e.g. a step kind; the problem lists the choices.
     public func oneOf<T: RawRepresentable & CaseIterable>(_ type: T.Type) -> T? where T.RawValue == String {
+        oneOf(Array(T.allCases))
+    }
+
+    /// A value from `choices`, for a set that is open in code but known when the file is read
+    /// (e.g. the device roles of the families a program links in); the problem lists the choices.
+    public func oneOf<T: RawRepresentable>(_ choices: [T]) -> T? where T.RawValue == String {
         guard let text = string() else { return nil }
-        guard let value = T(rawValue: text) else {
-            let choices = T.allCases.map(\.rawValue).joined(separator: ", ")
-            problem("\"\(text)\" is not one of: \(choices)")
+        guard let value = choices.first(where: { $0.rawValue == text }) else {
+            problem("\"\(text)\" is not one of: \(choices.map(\.rawValue).joined(separator: ", "))")
             return nil
         }
         return value

@@ -83,7 +83,8 @@ struct Sim: ParsableCommand {
             guard let printerCommand = SimulatedPrinterCommand(rawValue: command) else {
                 throw ValidationError("unknown printer command \(command); use one of: \(SimulatedPrinterCommand.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            guard let printerRole = DeviceRole(rawValue: role), printerRole.category == .printer else {
+            let printerRole = DeviceRole(role)
+            guard DeviceFamily.printers.roles.contains(printerRole) else {
                 throw ValidationError("--role must be certificate-printer or receipt-printer")
             }
             try Sim.perform(connection, ControlRequest(command: .sim, action: .printer, printer: printerCommand, role: printerRole))

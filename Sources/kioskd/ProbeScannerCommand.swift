@@ -131,7 +131,7 @@ struct ProbeScannerCommand: AsyncParsableCommand {
             guard let model else { throw ValidationError("--driver usb-hid needs --model MODEL (a file in Devices/)") }
             let folder = catalog ?? UdevRulesCommand.defaultCatalog()
             let loaded: DeviceCatalog
-            do { loaded = try DeviceCatalog.load(directory: URL(fileURLWithPath: folder)) } catch {
+            do { loaded = try DeviceCatalog.load(directory: URL(fileURLWithPath: folder), drivers: .kiosk) } catch {
                 throw failure("\(folder): \(error)")
             }
             guard let found = loaded.model(model), found.driver == .usbHID else {

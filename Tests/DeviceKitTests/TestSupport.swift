@@ -96,7 +96,6 @@ let quickBackoff = RestartBackoff(initial: .milliseconds(5), maximum: .milliseco
 /// A device that fails to start a given number of times, and counts what the manager does to it.
 final class FlakyReader: IdentityReader {
     let id: String
-    var category: DeviceCategory { .identityReader }
     var model: String { "test-flaky" }
     var driver: String { "test" }
 
@@ -145,11 +144,6 @@ final class FlakyReader: IdentityReader {
     func reset() async throws {}
 }
 
-/// The repository's `Devices/` folder.
-let repositoryDevicesFolder = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("Devices")
-
 func samplePDF(_ text: String = "certificate") -> Data { Data("%PDF-1.4\n% \(text)\n%%EOF\n".utf8) }
 
 /// A DeviceManager running in the background, with its events recorded.
@@ -160,9 +154,11 @@ struct RunningManager {
     private let running: Task<Void, Never>
     private let collecting: Task<Void, Never>
 
-    init(_ devices: [ManagedDevice], backoff: RestartBackoff = quickBackoff, eventBufferSize: Int = 256) {
+    init(_ devices: [ManagedDevice], families: DeviceFamilies = .builtIn, backoff: RestartBackoff = quickBackoff,
+         eventBufferSize: Int = 256) {
         let logs = LogCapture()
-        let manager = DeviceManager(devices: devices, logger: logs.logger(), backoff: backoff, eventBufferSize: eventBufferSize)
+        let manager = DeviceManager(devices: devices, families: families, logger: logs.logger(), backoff: backoff,
+                                    eventBufferSize: eventBufferSize)
         let recorder = EventRecorder()
         self.manager = manager
         self.recorder = recorder

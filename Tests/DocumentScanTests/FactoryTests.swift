@@ -61,7 +61,7 @@ struct FactoryTests {
 
     @Test("a catalog entry for another driver or category is refused")
     func wrongEntry() {
-        let printer = CatalogEntry(model: "p", name: "p", category: .printer, driver: .cups)
+        let printer = CatalogEntry(model: "p", name: "p", category: .printer, driver: CatalogEntry.Driver("cups"))
         #expect(throws: DeviceError.self) { try make(["device": "test:0"], entry: printer) }
     }
 

@@ -62,8 +62,16 @@ import Testing
     }
 
     @Test func shippedCatalogModelsMakeDevices() throws {
+        // The shipped models of this driver, read as kioskd reads the catalog, with this driver linked.
         let devices = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Devices").standardizedFileURL
-        let catalog = try DeviceCatalog.load(directory: devices)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("usb-hid-models-\(UUID().uuidString)/Devices")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: devices.path) where name.hasSuffix(".yaml") {
+            let text = try String(contentsOf: devices.appendingPathComponent(name), encoding: .utf8)
+            if text.contains("driver: usb-hid") { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        }
+        let catalog = try DeviceCatalog.load(directory: folder, drivers: DeviceDrivers([USBHIDDriverFactory()]))
         let models = catalog.entries.filter { $0.driver == .usbHID }
         #expect(!models.isEmpty)
         for model in models {

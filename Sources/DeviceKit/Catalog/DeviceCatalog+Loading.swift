@@ -8,8 +8,9 @@ extension DeviceCatalog {
 
     /// Reads every `*.yaml` file in `directory` (other files, such as `README.md` or udev rules, are
     /// left alone). Messages name files as `FOLDER/FILE.yaml`, e.g. `Devices/sim-printer.yaml:3:
-    /// category: "scanner" is not one of: …`, with the folder's own name.
-    public static func load(directory: URL) throws(ConfigProblems) -> DeviceCatalog {
+    /// category: "scanner" is not one of: …`, with the folder's own name. Categories and drivers are
+    /// those of `drivers`, the driver families the program links in.
+    public static func load(directory: URL, drivers: DeviceDrivers) throws(ConfigProblems) -> DeviceCatalog {
         let folder = directory.standardizedFileURL.lastPathComponent
         var log = ProblemLog()
         let names: [String]
@@ -29,7 +30,7 @@ extension DeviceCatalog {
             let shown = "\(folder)/\(name)"
             let file = DataFile(contentsOf: directory.appendingPathComponent(name), displayPath: shown)
             let stem = (name as NSString).deletingPathExtension
-            if let entry = parse(file, stem: stem, defined: &defined), file.problems.isEmpty {
+            if let entry = parse(file, stem: stem, drivers: drivers, defined: &defined), file.problems.isEmpty {
                 entries.append(entry)
             }
             log.add(contentsOf: file.problems)
@@ -40,7 +41,7 @@ extension DeviceCatalog {
 
     /// Parses one model file, recording its problems in `file`. `defined` maps each model already
     /// seen to where it was defined.
-    static func parse(_ file: DataFile, stem: String, defined: inout [String: String]) -> CatalogEntry? {
+    static func parse(_ file: DataFile, stem: String, drivers: DeviceDrivers, defined: inout [String: String]) -> CatalogEntry? {
         guard let root = file.root, root.entries() != nil else { return nil }
         root.rejectUnknownKeys(fields)
 
@@ -56,9 +57,9 @@ extension DeviceCatalog {
             }
         }
         let name = root.required("name")?.nonEmptyString()
-        let category = root.required("category")?.oneOf(DeviceCategory.self)
+        let category = root.required("category")?.oneOf(drivers.families.categories)
         let driverNode = root.required("driver")
-        let driver = driverNode?.oneOf(CatalogEntry.Driver.self)
+        let driver = driverNode?.oneOf(drivers.available)
         let usbNode = root.optional("usb")
         let usb = usbNode.flatMap(parseUSB)
         let serialNode = root.optional("serial")
@@ -67,19 +68,12 @@ extension DeviceCatalog {
         let notes = root.optional("notes")?.string()
 
         if let driverNode, let driver {
-            if let category, !driver.categories.contains(category) {
-                let runs = driver.categories.map(\.rawValue).joined(separator: ", ")
-                driverNode.problem("\"\(driver.rawValue)\" runs \(runs) devices, not \(category.rawValue)")
+            let runs = drivers.categories(of: driver)
+            if let category, !runs.contains(category) {
+                driverNode.problem("\"\(driver.rawValue)\" runs \(runs.map(\.rawValue).joined(separator: ", ")) devices, not \(category.rawValue)")
             }
-            switch driver {
-            case .usbHID where usbNode == nil:
-                driverNode.problem("\"usb-hid\" needs a \"usb\" section with vendor and product")
-            case .serial where serialNode == nil:
-                driverNode.problem("\"serial\" needs a \"serial\" section with baud")
-            case .ga467 where usbNode == nil && serialNode == nil:
-                driverNode.problem("\"ga467\" needs a \"usb\" or a \"serial\" section")
-            default:
-                break
+            if let missing = drivers.catalogSections(of: driver).problem(driver: driver, hasUSB: usbNode != nil, hasSerial: serialNode != nil) {
+                driverNode.problem(missing)
             }
         }
 

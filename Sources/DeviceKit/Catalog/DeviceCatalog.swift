@@ -2,32 +2,19 @@ import Foundation
 
 /// One supported device model, from its file in `Devices/` (see `Devices/README.md`).
 public struct CatalogEntry: Sendable, Equatable, Codable {
-    /// Which driver runs a model. Only `sim` has a driver today; the others land with their modules.
-    public enum Driver: String, Sendable, Codable, CaseIterable {
-        case sim
-        /// A PC/SC smart-card reader (passports, eID) through pcsclite.
-        case pcsc
-        /// A GA 467 resident-ID reader with its SAM, over a serial line or USB.
-        case ga467
-        /// A HID POS or keyboard-wedge code scanner through libusb.
-        case usbHID = "usb-hid"
-        /// A code scanner on a serial line.
-        case serial
-        /// A CUPS print queue.
-        case cups
-        /// A SANE scanner.
-        case sane
+    /// Which driver runs a model: the name a driver module's ``DeviceDriverFactory`` answers to.
+    /// Open like ``DeviceCategory``: each driver module declares its own name
+    /// (`extension CatalogEntry.Driver { public static let cups = Driver("cups") }`).
+    public struct Driver: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+        public let rawValue: String
 
-        /// The categories this driver can run; every category for `sim`.
-        public var categories: [DeviceCategory] {
-            switch self {
-            case .sim: DeviceCategory.allCases
-            case .pcsc, .ga467: [.identityReader]
-            case .usbHID, .serial: [.codeScanner]
-            case .cups: [.printer]
-            case .sane: [.documentScanner]
-            }
-        }
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+
+        public var description: String { rawValue }
+
+        /// The simulated devices of DeviceKit, for the demo and tests.
+        public static let sim = Driver("sim")
     }
 
     /// How to find the device on USB.

@@ -36,8 +36,10 @@ public actor DeviceManager {
     private nonisolated let continuation: AsyncStream<DeviceEvent>.Continuation
     private var hasRun = false
 
-    public init(devices: [ManagedDevice], logger: Logger, backoff: RestartBackoff = .standard,
-                eventBufferSize: Int = 256) {
+    /// `families` says which category each role belongs to: DeviceKit's own, and any a driver
+    /// module brings (``DeviceDrivers/families``).
+    public init(devices: [ManagedDevice], families: DeviceFamilies = .builtIn, logger: Logger,
+                backoff: RestartBackoff = .standard, eventBufferSize: Int = 256) {
         let (events, continuation) = AsyncStream.makeStream(
             of: DeviceEvent.self, bufferingPolicy: .bufferingNewest(max(1, eventBufferSize)))
         var seen = Set<String>()
@@ -45,7 +47,7 @@ public actor DeviceManager {
         for entry in devices {
             let device = entry.device
             var problem: DeviceHealth?
-            if entry.role.category != device.category {
+            if families.category(of: entry.role) != device.category {
                 problem = DeviceHealth(state: .offline, reason: .roleMismatch, action: .configuration)
                 logger.error("device does not fit its role; it will not be started", metadata: [
                     "device": "\(device.id)", "role": "\(entry.role.rawValue)", "category": "\(device.category.rawValue)",
@@ -186,7 +188,7 @@ public actor DeviceManager {
     public func printer(for role: DeviceRole) -> (any Printer)? {
         for index in candidates(for: role) {
             if let printer = managed[index].device as? any Printer {
-                return MeteredPrinter(base: printer, index: index, registry: registry)
+                return MeteredPrinter(base: printer, tally: tally(index))
             }
         }
         return nil
@@ -196,7 +198,7 @@ public actor DeviceManager {
     public func documentScanner(for role: DeviceRole = .documentScanner) -> (any DocumentScanner)? {
         for index in candidates(for: role) {
             if let scanner = managed[index].device as? any DocumentScanner {
-                return MeteredDocumentScanner(base: scanner, index: index, registry: registry)
+                return MeteredDocumentScanner(base: scanner, tally: tally(index))
             }
         }
         return nil
@@ -207,11 +209,20 @@ public actor DeviceManager {
     public func accessKeyIdentityReader(for role: DeviceRole = .identityReader) -> (any AccessKeyIdentityReader)? {
         for index in candidates(for: role) {
             if let reader = managed[index].device as? any AccessKeyIdentityReader {
-                return MeteredAccessKeyIdentityReader(base: reader, index: index, registry: registry)
+                return MeteredAccessKeyIdentityReader(base: reader, tally: tally(index))
             }
         }
         return nil
     }
+
+    /// The device for `role` as the driver made it, preferring a usable one, for a category that
+    /// has no counted handle above (a family of another module). Its `start` and `stop` belong to
+    /// the manager: a caller must not call them.
+    public func device<Category>(for role: DeviceRole, as category: Category.Type) -> Category? {
+        candidates(for: role).lazy.compactMap { self.managed[$0].device as? Category }.first
+    }
+
+    private func tally(_ index: Int) -> DeviceTally { DeviceTally(index: index, registry: registry) }
 
     /// The driver with `id`, e.g. for the demo to drive a simulated device.
     public func device(id: String) -> (any Device)? {

@@ -3,13 +3,11 @@
 /// A wrong key or an empty reader is the citizen's next step, not a failure of the device.
 final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader, MeteredDevice {
     let base: any AccessKeyIdentityReader
-    private let index: Int
-    private let registry: DeviceRegistry
+    private let tally: DeviceTally
 
-    init(base: any AccessKeyIdentityReader, index: Int, registry: DeviceRegistry) {
+    init(base: any AccessKeyIdentityReader, tally: DeviceTally) {
         self.base = base
-        self.index = index
-        self.registry = registry
+        self.tally = tally
     }
 
     var device: any Device { base }
@@ -17,10 +15,10 @@ final class MeteredAccessKeyIdentityReader: AccessKeyIdentityReader, MeteredDevi
     func read(accessKey: DocumentAccessKey) async throws(DeviceError) -> Identity {
         do {
             let identity = try await base.read(accessKey: accessKey)
-            registry.update(index) { $0.cardsRead += 1 }
+            tally.count { $0.cardsRead += 1 }
             return identity
         } catch {
-            if !Self.citizenCodes.contains(error.code) { registry.update(index) { $0.readFailures += 1 } }
+            if !Self.citizenCodes.contains(error.code) { tally.count { $0.readFailures += 1 } }
             throw error
         }
     }

@@ -8,7 +8,6 @@ protocol MeteredDevice: Device {
 
 extension MeteredDevice {
     var id: String { device.id }
-    var category: DeviceCategory { device.category }
     var model: String { device.model }
     var driver: String { device.driver }
 
@@ -23,20 +22,18 @@ extension MeteredDevice {
 /// The printer a flow gets from ``DeviceManager/printer(for:)``, with every job counted.
 final class MeteredPrinter: Printer, MeteredDevice {
     let base: any Printer
-    private let index: Int
-    private let registry: DeviceRegistry
+    private let tally: DeviceTally
 
-    init(base: any Printer, index: Int, registry: DeviceRegistry) {
+    init(base: any Printer, tally: DeviceTally) {
         self.base = base
-        self.index = index
-        self.registry = registry
+        self.tally = tally
     }
 
     var device: any Device { base }
 
     func print(_ job: PrintJob) async -> PrintOutcome {
         let outcome = await base.print(job)
-        registry.update(index) { counters in
+        tally.count { counters in
             switch outcome {
             case .completed:
                 counters.jobsPrinted += 1
@@ -52,13 +49,11 @@ final class MeteredPrinter: Printer, MeteredDevice {
 /// The document scanner a flow gets from ``DeviceManager/documentScanner(for:)``, counting pages.
 final class MeteredDocumentScanner: DocumentScanner, MeteredDevice {
     let base: any DocumentScanner
-    private let index: Int
-    private let registry: DeviceRegistry
+    private let tally: DeviceTally
 
-    init(base: any DocumentScanner, index: Int, registry: DeviceRegistry) {
+    init(base: any DocumentScanner, tally: DeviceTally) {
         self.base = base
-        self.index = index
-        self.registry = registry
+        self.tally = tally
     }
 
     var device: any Device { base }
@@ -66,14 +61,22 @@ final class MeteredDocumentScanner: DocumentScanner, MeteredDevice {
     func scan() async throws(DeviceError) -> [ScannedPage] {
         do {
             let pages = try await base.scan()
-            registry.update(index) { $0.pagesScanned += pages.count }
+            tally.count { $0.pagesScanned += pages.count }
             return pages
         } catch {
             // Nothing to scan is the citizen's next step, not a failure of the device.
-            if error.code != .noDocuments { registry.update(index) { $0.jobsFailed += 1 } }
+            if error.code != .noDocuments { tally.count { $0.jobsFailed += 1 } }
             throw error
         }
     }
+}
+
+/// Where a metered handle counts its device's work: the device's slot in the manager's registry.
+struct DeviceTally: Sendable {
+    let index: Int
+    let registry: DeviceRegistry
+
+    func count(_ update: (inout DeviceCounters) -> Void) { registry.update(index, update) }
 }
 
 func managedByDeviceManager(_ id: String) -> DeviceError {

@@ -4,7 +4,6 @@
 public final class SimulatedCodeScanner: CodeScanner, SimulatedDevice {
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .codeScanner }
     public var driver: String { "sim" }
     /// From showing a code to `.codeScanned`.
     public let latency: Duration

@@ -29,6 +29,10 @@ public struct SimulatedDeviceFactory: Sendable {
             return SimulatedPrinter(
                 id: id, model: entry.model,
                 jobTime: try milliseconds("job-time-ms", in: entry) ?? .milliseconds(1500))
+        default:
+            // Another family's module brings its own simulated driver for its category.
+            throw DeviceError(code: .driverCategoryMismatch, action: .configuration,
+                              detail: "model \(entry.model) is a \(entry.category.rawValue); DeviceKit simulates only \(DeviceFamilies.builtIn.categories.map(\.rawValue).joined(separator: ", "))")
         }
     }
 

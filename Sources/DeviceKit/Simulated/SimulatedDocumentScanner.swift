@@ -7,7 +7,6 @@ import Foundation
 public final class SimulatedDocumentScanner: DocumentScanner, SimulatedDevice {
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .documentScanner }
     public var driver: String { "sim" }
     /// How long one scan takes, whatever the number of pages.
     public let latency: Duration

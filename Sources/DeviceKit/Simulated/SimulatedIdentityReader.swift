@@ -10,7 +10,6 @@
 public final class SimulatedIdentityReader: IdentityReader, SimulatedDevice {
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .identityReader }
     public var driver: String { "sim" }
     /// How long a read takes from placing the card to `.identityPresented`.
     public let readLatency: Duration

@@ -74,7 +74,6 @@ public final class SimulatedPrinter: Printer, SimulatedDevice {
 
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .printer }
     public var driver: String { "sim" }
     /// How long one job takes to print.
     public let jobTime: Duration

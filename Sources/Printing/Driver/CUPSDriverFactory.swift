@@ -6,6 +6,7 @@ public struct CUPSDriverFactory: DeviceDriverFactory {
     public init() {}
 
     public var driver: CatalogEntry.Driver { .cups }
+    public var categories: [DeviceCategory] { [.printer] }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         guard entry.driver == .cups, entry.category == .printer else {
@@ -15,4 +16,9 @@ public struct CUPSDriverFactory: DeviceDriverFactory {
         let settings = try CUPSPrinterSettings(connection: connection, device: id)
         return CUPSPrinter(id: id, model: entry.model, settings: settings)
     }
+}
+
+extension CatalogEntry.Driver {
+    /// A CUPS print queue.
+    public static let cups = CatalogEntry.Driver("cups")
 }

@@ -13,7 +13,6 @@ import Synchronization
 public final class CUPSPrinter: Printer {
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .printer }
     public var driver: String { "cups" }
     public let settings: CUPSPrinterSettings
     /// How often the watcher asks cupsd for the queue's state.

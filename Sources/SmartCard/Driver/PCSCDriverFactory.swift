@@ -9,6 +9,7 @@ public struct PCSCDriverFactory: DeviceDriverFactory {
     public init() {}
 
     public var driver: CatalogEntry.Driver { .pcsc }
+    public var categories: [DeviceCategory] { [.identityReader] }
 
     public func makeDevice(for entry: CatalogEntry, id: String, connection: DeviceConnection) throws(DeviceError) -> any Device {
         guard entry.driver == .pcsc else {
@@ -40,4 +41,9 @@ public struct PCSCDriverFactory: DeviceDriverFactory {
         }
         return PCSCIdentityReader(id: id, model: entry.model, readerNameContains: readerName)
     }
+}
+
+extension CatalogEntry.Driver {
+    /// A PC/SC smart-card reader (passports, eID) through pcsclite.
+    public static let pcsc = CatalogEntry.Driver("pcsc")
 }

@@ -12,7 +12,6 @@ import Synchronization
 public final class PCSCIdentityReader: AccessKeyIdentityReader {
     public let id: String
     public let model: String
-    public var category: DeviceCategory { .identityReader }
     public var driver: String { "pcsc" }
     /// Part of the reader's name as pcscd lists it; empty takes the first reader.
     public let readerNameContains: String

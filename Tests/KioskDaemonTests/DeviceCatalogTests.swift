@@ -1,7 +1,18 @@
 import DeviceKit
 import Foundation
+import KioskDaemon
 import Testing
 import YAMLData
+
+/// The catalog as kioskd reads it: with the drivers it links (`DeviceDrivers.kiosk`), whose names
+/// and categories the catalog's files are checked against.
+private let repositoryDevicesFolder = repositoryRoot.appendingPathComponent("Devices")
+
+private extension DeviceCatalog {
+    static func load(directory: URL) throws(ConfigProblems) -> DeviceCatalog {
+        try load(directory: directory, drivers: .kiosk)
+    }
+}
 
 @Suite("Device catalog")
 struct DeviceCatalogTests {
@@ -19,7 +30,7 @@ struct DeviceCatalogTests {
             "sim-code-scanner", "sim-document-scanner", "sim-identity-reader", "sim-printer",
         ])
         let simulated = catalog.entries.filter { $0.driver == .sim }
-        #expect(Set(simulated.map(\.category)) == Set(DeviceCategory.allCases), "one simulated model per category")
+        #expect(Set(simulated.map(\.category)) == Set(DeviceFamilies.builtIn.categories), "one simulated model per category")
 
         let printer = try #require(catalog.model("sim-printer"))
         #expect(printer.category == .printer)
@@ -27,13 +38,13 @@ struct DeviceCatalogTests {
         #expect(printer.source == "Devices/sim-printer.yaml")
 
         let honeywell = try #require(catalog.model("honeywell-1900"))
-        #expect(honeywell.driver == .usbHID)
+        #expect(honeywell.driver == CatalogEntry.Driver("usb-hid"))
         #expect(honeywell.usb?.vendor == 0x0c2e)
         #expect(honeywell.usb?.interface == 0)
         #expect(catalog.model("cvr-100u")?.serial?.baud == 115200)
-        #expect(catalog.model("cvr-100u")?.driver == .ga467)
-        #expect(catalog.model("generic-pcsc-reader")?.driver == .pcsc)
-        #expect(catalog.model("cups-ipp-everywhere")?.driver == .cups)
+        #expect(catalog.model("cvr-100u")?.driver == CatalogEntry.Driver("ga467"))
+        #expect(catalog.model("generic-pcsc-reader")?.driver == CatalogEntry.Driver("pcsc"))
+        #expect(catalog.model("cups-ipp-everywhere")?.driver == CatalogEntry.Driver("cups"))
         #expect(catalog.model("sane-generic")?.quirks["resolution-dpi"] == .number(300))
         #expect(catalog.model("no-such-model") == nil)
     }
@@ -206,7 +217,7 @@ struct SimulatedDeviceFactoryTests {
 
     @Test("a model with a real driver is not built here")
     func realDriver() {
-        let entry = CatalogEntry(model: "cups-ipp-everywhere", name: "CUPS", category: .printer, driver: .cups)
+        let entry = CatalogEntry(model: "cups-ipp-everywhere", name: "CUPS", category: .printer, driver: CatalogEntry.Driver("cups"))
         let error = #expect(throws: DeviceError.self) { try SimulatedDeviceFactory.makeDevice(for: entry, id: "p") }
         #expect(error?.code == .driverUnavailable)
         #expect(error?.action == .configuration)
