@@ -26,15 +26,6 @@ extension DeviceHealth {
 
         public var description: String { rawValue }
 
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
-
         // Conditions that are no device error, each made by one driver family.
 
         /// A scanner's worker thread has not reported yet (USBScanner).

@@ -1,4 +1,5 @@
 import Foundation
+import RemoteWindow
 
 /// What `kioskctl remote list` shows: who is attached to the remote window, the takeover, and a
 /// Help waiting for an operator. Names and roles only: no tokens, no personal data.
@@ -15,20 +16,6 @@ public struct RemoteWindowStatus: Sendable, Codable, Equatable {
         }
     }
 
-    public struct WaitingHelp: Sendable, Codable, Equatable {
-        public var flow: String?
-        public var step: String?
-        public var language: String
-        public var at: Date
-
-        public init(flow: String?, step: String?, language: String, at: Date) {
-            self.flow = flow
-            self.step = step
-            self.language = language
-            self.at = at
-        }
-    }
-
     /// Whether this kiosk has a remote window configured.
     public var configured: Bool
     public var operators: [Attached]
@@ -36,10 +23,10 @@ public struct RemoteWindowStatus: Sendable, Codable, Equatable {
     public var takeover: String
     /// The operator asking for or holding the takeover.
     public var takeoverBy: String?
-    public var waitingHelp: WaitingHelp?
+    public var waitingHelp: HelpRequest?
 
     public init(configured: Bool, operators: [Attached], takeover: String, takeoverBy: String? = nil,
-                waitingHelp: WaitingHelp? = nil) {
+                waitingHelp: HelpRequest? = nil) {
         self.configured = configured
         self.operators = operators
         self.takeover = takeover

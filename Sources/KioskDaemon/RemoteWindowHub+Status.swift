@@ -10,6 +10,6 @@ extension RemoteWindowHub {
             configured: true,
             operators: attached.map { .init(connection: $0.connection.rawValue, name: $0.operator.name, role: $0.operator.role.rawValue) },
             takeover: notice.state.rawValue, takeoverBy: notice.by,
-            waitingHelp: help.map { .init(flow: $0.flow, step: $0.step, language: $0.language, at: $0.at) })
+            waitingHelp: help)
     }
 }

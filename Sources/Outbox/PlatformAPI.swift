@@ -170,20 +170,10 @@ public enum PlatformAPI {
         "batch-" + sha256Hex(Data(ids.joined(separator: ",").utf8)).prefix(32)
     }
 
-    /// Formats a time the way the API writes it: ISO 8601, UTC, milliseconds.
-    ///
-    /// Written from the whole milliseconds the store keeps: Foundation's fractional-second
-    /// formatting truncates the binary fraction, so `.123` could come out as `.122`.
+    /// Formats a time the way the API writes it: ISO 8601, UTC, milliseconds, from the whole
+    /// milliseconds the store keeps.
     public static func timestamp(_ date: Date) -> String {
-        let milliseconds = date.unixMilliseconds
-        var seconds = milliseconds / 1000, fraction = milliseconds % 1000
-        if fraction < 0 {
-            seconds -= 1
-            fraction += 1000
-        }
-        let whole = Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(Date.ISO8601FormatStyle())
-        let digits = String(fraction)
-        return whole.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+        Timestamp.format(milliseconds: date.unixMilliseconds)
     }
 
     /// Encodes with ISO 8601 dates in UTC with milliseconds, keys sorted.
@@ -197,10 +187,7 @@ public enum PlatformAPI {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-                return date
-            }
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+            if let date = Timestamp.parse(text) { return date }
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "'\(text)' is not an ISO 8601 date-time")
         }

@@ -28,15 +28,6 @@ public struct ResultStatus: Sendable, Codable, Equatable, Identifiable {
         public static let collected = Status(rawValue: "collected")
 
         public var description: String { rawValue }
-
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
     }
 
     /// The unified code printed on the result.

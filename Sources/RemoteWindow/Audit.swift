@@ -1,5 +1,6 @@
 import Foundation
 import TerminalUI
+import WireFormat
 
 /// One line of the remote window's audit trail: who did what, when. Every attach, consent step,
 /// takeover end and device command is recorded with the operator's name, logged, and queued to the

@@ -1,6 +1,7 @@
 import DeviceKit
 import Foundation
 import Testing
+import WireFormat
 @testable import RemoteWindow
 
 @Suite struct RemoteHubTests {
