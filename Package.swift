@@ -64,8 +64,11 @@ let package = Package(
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
         // JSON both of the kiosk's wires carry (outbox payloads, remote-window envelopes).
         .target(name: "WireFormat", swiftSettings: strict),
+        // What operators are told about the outbox (the platform link, alerts, items), apart from
+        // the store, so kioskctl can read it without linking SQLite and the HTTP client.
+        .target(name: "OutboxStatus", dependencies: ["WireFormat"], swiftSettings: strict),
         .target(name: "Outbox", dependencies: [
-            "WireFormat", "YAMLData",
+            "OutboxStatus", "WireFormat", "YAMLData",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
@@ -89,7 +92,7 @@ let package = Package(
         // The control socket's protocol and client, the status types, and the remote window's client
         // side: what kioskctl and a hall program need to speak to a kiosk, with no driver in it.
         .target(name: "KioskControl", dependencies: [
-            "ScreenModel", "DeviceKit", "Outbox", "RemoteWindow", "TerminalUI",
+            "ScreenModel", "DeviceKit", "OutboxStatus", "RemoteWindow", "TerminalUI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,7 +100,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
-            "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
+            "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "OutboxStatus", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
             "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -117,7 +120,7 @@ let package = Package(
         // The operator's CLI: the control protocol and the remote window's client side, no driver
         // (Tests/EndToEndTests/KioskctlLinkTests checks the binary).
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskControl", "DeviceKit", "Outbox", "RemoteWindow", "TerminalUI", "ScreenModel", "WireFormat",
+            "KioskControl", "DeviceKit", "OutboxStatus", "RemoteWindow", "TerminalUI", "ScreenModel", "WireFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
@@ -151,7 +154,7 @@ let package = Package(
         // The platform's stand-in for development, tests, the demo and the benchmarks: a real
         // HTTP server with its own SQLite store.
         .target(name: "PlatformStandIn", dependencies: [
-            "Outbox", "YAMLData",
+            "Outbox", "OutboxStatus", "WireFormat", "YAMLData",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
@@ -193,7 +196,7 @@ let package = Package(
         .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
-            "Outbox", "PlatformStandIn",
+            "Outbox", "OutboxStatus", "PlatformStandIn", "WireFormat",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),

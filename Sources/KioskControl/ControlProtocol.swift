@@ -1,6 +1,6 @@
 import DeviceKit
 import Foundation
-import Outbox
+import OutboxStatus
 import ScreenModel
 
 /// The control socket's protocol: one JSON object per line each way. `kioskctl` speaks it; so can
@@ -62,7 +62,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     /// For `queue`, `queue-retry` and `queue-flush`: the counts after the command.
     public var queue: OutboxSummary?
     /// For `queue-list` and `queue-export`.
-    public var items: [KioskStore.ItemDetail]?
+    public var items: [OutboxItemDetail]?
     /// For `queue-retry` and `sim enqueue`: how many items the command moved or queued.
     public var count: Int?
     /// For `remote`: the remote window's operators, takeover and waiting Help.
@@ -70,7 +70,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
 
     public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil,
                 devices: [DeviceSnapshot]? = nil, metrics: String? = nil, queue: OutboxSummary? = nil,
-                items: [KioskStore.ItemDetail]? = nil, count: Int? = nil, remote: RemoteWindowStatus? = nil) {
+                items: [OutboxItemDetail]? = nil, count: Int? = nil, remote: RemoteWindowStatus? = nil) {
         self.ok = ok
         self.error = error
         self.message = message

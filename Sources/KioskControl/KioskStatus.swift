@@ -1,6 +1,6 @@
 import DeviceKit
 import Foundation
-import Outbox
+import OutboxStatus
 
 /// What `kioskctl status` shows: no personal data, ever.
 public struct KioskStatus: Sendable, Codable, Equatable {

@@ -4,6 +4,7 @@ import Foundation
 import KioskControl
 import Logging
 import Outbox
+import OutboxStatus
 import RemoteWindow
 import ScreenModel
 import ServiceLifecycle

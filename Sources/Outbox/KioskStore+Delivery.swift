@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import OutboxStatus
+import WireFormat
 
 /// Moving outbox items along their way to the platform (DESIGN decision 6):
 ///
@@ -247,22 +249,8 @@ extension KioskStore {
         return count
     }
 
-    /// An item as operators see it in `kioskctl queue list` and `queue export`.
-    public struct ItemDetail: Sendable, Codable, Equatable {
-        public var id: String
-        public var type: String
-        public var state: String
-        public var attempts: Int
-        public var occurredAt: Date
-        public var lastError: String?
-        /// The key id when the payload is sealed; the payload is then base64 of the sealed box.
-        public var sealedWith: String?
-        /// The payload, for exports only: JSON text, or base64 when sealed.
-        public var payload: String?
-    }
-
     /// Items in one state (or all), oldest first, with their last error; payloads only when asked.
-    public func itemDetails(state: OutboxItemState?, limit: Int, withPayload: Bool) throws(StoreError) -> [ItemDetail] {
+    public func itemDetails(state: OutboxItemState?, limit: Int, withPayload: Bool) throws(StoreError) -> [OutboxItemDetail] {
         try read { db in
             let columns = "id, type, state, attempts, occurred_at, last_error, payload_key_id" + (withPayload ? ", payload" : "")
             let rows: [Row]
@@ -278,7 +266,7 @@ extension KioskStore {
                 if withPayload, let data = row["payload"] as Data? {
                     payload = keyID == nil ? String(decoding: data, as: UTF8.self) : data.base64EncodedString()
                 }
-                return ItemDetail(id: row["id"], type: row["type"], state: row["state"], attempts: row["attempts"],
+                return OutboxItemDetail(id: row["id"], type: row["type"], state: row["state"], attempts: row["attempts"],
                                   occurredAt: Date(unixMilliseconds: row["occurred_at"]), lastError: row["last_error"],
                                   sealedWith: keyID, payload: payload)
             }

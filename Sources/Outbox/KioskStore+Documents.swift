@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WireFormat
 
 /// Cached certificate documents, named by the SHA-256 of their bytes.
 ///

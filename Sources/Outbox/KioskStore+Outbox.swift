@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WireFormat
 
 /// Queueing work for the platform.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WireFormat
 
 /// The pickup cache: certificates ready for collection at this kiosk, kept from the platform's
 /// manifest so that a citizen can collect while the link is down.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WireFormat
 
 /// Result statuses, looked up by the unified code a citizen scans.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WireFormat
 
 /// Applying the platform's pickup manifest to the cache (`GET /v1/kiosks/{kioskId}/pickups`).
 extension KioskStore {

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// What an outbox item reports to the platform; sent as the item's `type`.
 public enum OutboxItemType: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// A certificate waiting for its holder at this kiosk (证照领取), as the platform's pickup manifest
 /// describes it.

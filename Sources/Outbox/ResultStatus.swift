@@ -1,4 +1,5 @@
 import Foundation
+import WireFormat
 
 /// Where an approval result stands, for "check progress by code" (扫码查询): a citizen scans the
 /// unified code (统一赋码) printed on a result and the kiosk shows its status, even offline.

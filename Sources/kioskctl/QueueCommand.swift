@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KioskControl
-import Outbox
+import OutboxStatus
 
 /// `kioskctl queue`: the upload backlog, as a hall operator watches and steers it.
 struct QueueCommand: ParsableCommand {

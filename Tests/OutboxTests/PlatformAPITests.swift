@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WireFormat
 @testable import Outbox
 
 @Suite("Platform API wire format")

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PlatformStandIn
 import Testing
+import WireFormat
 @testable import Outbox
 
 /// The uploader against the real platform stand-in over HTTP on loopback.

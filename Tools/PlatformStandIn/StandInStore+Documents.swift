@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Outbox
+import WireFormat
 
 /// Certificate documents, by the SHA-256 of their bytes (`GET /v1/documents/{sha256}`).
 extension StandInStore {

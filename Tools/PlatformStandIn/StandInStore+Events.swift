@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Outbox
+import WireFormat
 
 /// Storing event batches: per-item deduplication by id, the effect of a `collection` on its
 /// pickup, and the batch's `Idempotency-Key`, all in one transaction.

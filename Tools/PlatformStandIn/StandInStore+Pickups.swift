@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Outbox
+import WireFormat
 
 /// The pickup manifest and its change sequence.
 ///

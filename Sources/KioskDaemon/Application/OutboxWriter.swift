@@ -2,6 +2,7 @@ import DeviceKit
 import Foundation
 import Logging
 import Outbox
+import OutboxStatus
 import Synchronization
 
 /// Queues what the kiosk reports to the platform, and turns device health into operator alerts.

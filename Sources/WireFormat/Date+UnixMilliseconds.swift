@@ -20,7 +20,7 @@ extension Date {
     }
 
     /// This date rounded down to the millisecond.
-    var wholeMilliseconds: Date {
+    public var wholeMilliseconds: Date {
         Date(unixMilliseconds: unixMilliseconds)
     }
 }
