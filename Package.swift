@@ -61,7 +61,10 @@ let package = Package(
         .target(name: "USBScanner", dependencies: [
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
-        .target(name: "DocumentScan", dependencies: ["DeviceKit", "CSANE", "CCairo"], swiftSettings: strict),
+        .target(name: "DocumentScan", dependencies: ["DeviceKit", "ScannedDocuments", "CSANE"], swiftSettings: strict),
+        // Scanned pages as PNG and as one PDF (cairo): made by the SANE driver, and by the kiosk
+        // for a submission's attachment, which needs no driver for it.
+        .target(name: "ScannedDocuments", dependencies: ["DeviceKit", "CCairo"], swiftSettings: strict),
         // JSON both of the kiosk's wires carry (outbox payloads, remote-window envelopes).
         .target(name: "WireFormat", swiftSettings: strict),
         // What operators are told about the outbox (the platform link, alerts, items), apart from
@@ -101,7 +104,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "KioskDaemon", dependencies: [
             "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "OutboxStatus", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
-            "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan",
+            "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan", "ScannedDocuments",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -194,7 +197,7 @@ let package = Package(
         .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit", "PrintingTestBed"], swiftSettings: strict),
         .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
-        .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "DeviceKit"], swiftSettings: strict),
+        .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "ScannedDocuments", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
             "Outbox", "OutboxStatus", "PlatformStandIn", "WireFormat",
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import ScannedDocuments
 import Synchronization
 
 /// A document scanner that SANE drives (catalog driver `sane`): a flatbed or a feeder scanner,

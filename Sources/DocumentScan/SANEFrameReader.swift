@@ -1,5 +1,6 @@
 import CSANE
 import DeviceKit
+import ScannedDocuments
 import Synchronization
 
 /// How far a scan has come: bytes read of the bytes the scanner announced for the current page.

@@ -1,4 +1,5 @@
 import DeviceKit
+import ScannedDocuments
 
 /// One scan from open to close, run as a single job on the SANE thread: open the device, set the
 /// options, then `sane_start` → frames → `sane_start` … until the feeder reports

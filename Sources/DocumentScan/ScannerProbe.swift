@@ -1,5 +1,6 @@
 import DeviceKit
 import Foundation
+import ScannedDocuments
 
 /// What `kioskd probe scanner --driver sane` does without the daemon: list the devices SANE finds
 /// and, given a device, scan its pages into a folder as PNG files and one PDF.

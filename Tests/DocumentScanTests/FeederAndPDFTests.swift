@@ -2,6 +2,7 @@ import DeviceKit
 import Foundation
 import Testing
 @testable import DocumentScan
+@testable import ScannedDocuments
 
 /// Multi-page scans from the test backend's document feeder, and the pages as one PDF.
 @Suite("Feeder scans and PDF")

@@ -2,6 +2,7 @@ import CSANE
 import DeviceKit
 import Testing
 @testable import DocumentScan
+import ScannedDocuments
 
 /// Choosing allowed option values and unpacking samples, without a device.
 @Suite("Option values and samples")

@@ -2,6 +2,7 @@ import DeviceKit
 import Foundation
 import Testing
 @testable import DocumentScan
+@testable import ScannedDocuments
 
 /// The library half of `kioskd probe scanner --driver sane`.
 @Suite("Scanner probe")

@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import DocumentScan
+@testable import ScannedDocuments
 
 /// Scans with SANE's real `test` backend through the driver: options, formats, sizes, PNG output.
 @Suite("SANE test backend scans")

@@ -2,7 +2,6 @@ import DeviceKit
 import Flows
 import Foundation
 import Logging
-import Printing
 
 /// Printing for the citizen and the operator: certificates, receipts and the test page as print
 /// jobs, sent to the printer of their role. A print takes seconds, so callers run it in a child

@@ -1,8 +1,8 @@
 import DeviceKit
-import DocumentScan
 import Foundation
 import Logging
 import Outbox
+import ScannedDocuments
 import Synchronization
 
 /// Self-service applications: the pages a citizen scanned in this visit, and the submission that
