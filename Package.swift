@@ -102,9 +102,21 @@ let package = Package(
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ], swiftSettings: strict),
+        // The application: the session loop and one handler per concern (pickups, printing,
+        // submissions, the outbox and its alerts, the remote window's side of the visit). It sees
+        // devices through DeviceKit only, and knows no driver, server or configuration file.
+        .target(name: "Application", dependencies: [
+            "DeviceKit", "Flows", "Outbox", "OutboxStatus", "ScreenModel", "TerminalUI", "RemoteWindow", "KioskControl",
+            "ScannedDocuments", "YAMLData",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], swiftSettings: strict),
+        // Composition: the configuration, the driver list, the servers and the services.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "OutboxStatus", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
-            "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan", "ScannedDocuments",
+            "Application", "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "OutboxStatus", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
+            "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -127,7 +139,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskDaemon", "KioskControl", "TerminalUI", "ScreenModel", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
+            "KioskDaemon", "Application", "KioskControl", "TerminalUI", "ScreenModel", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
             // The drivers' benchmarks: an ICAO read against the card emulator, a GA 467 read against its emulator.
             "SmartCard", "CardEmulator", "ResidentID", "GA467Emulator",
             // Printing: submitting a PDF side by side with lp, rendering a receipt, on the tests' private cupsd.
@@ -215,8 +227,9 @@ let package = Package(
         .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "ScreenModel", "DeviceKit", "YAMLData", "WireFormat"], swiftSettings: strict),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "ScreenModel", "DeviceKit", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ScreenModel"], swiftSettings: strict),
+        .testTarget(name: "ApplicationTests", dependencies: ["Application", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [
-            "KioskDaemon", "KioskControl", "RemoteWindow", "ScreenModel", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",
+            "KioskDaemon", "Application", "KioskControl", "RemoteWindow", "ScreenModel", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),

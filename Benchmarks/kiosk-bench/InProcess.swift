@@ -2,6 +2,7 @@
 // process, pty or scheduler in between, so the report can tell the kiosk's own work apart from the
 // cost of getting bytes to a terminal.
 //
+import Application
 import Flows
 import KioskDaemon
 import ScreenModel

@@ -53,7 +53,7 @@ extension ControlServer {
         var queued = 0
         for _ in 0..<max(0, min(count, 10_000)) {
             do {
-                try runtime.store.enqueue(type: .deviceEvent, encodable: SimulatedEvent(kioskId: runtime.configuration.kioskID))
+                try runtime.store.enqueue(type: .deviceEvent, encodable: SimulatedEvent(kioskId: runtime.settings.kioskID))
                 queued += 1
             } catch {
                 return ControlResponse(ok: false, error: "queued \(queued), then: \(error)", count: queued)

@@ -1,3 +1,4 @@
+import Application
 import DeviceKit
 import Flows
 import Foundation
@@ -106,7 +107,7 @@ public struct ControlServer: Service, Sendable {
             return ControlResponse(ok: true, devices: await runtime.devices.snapshot())
         case .deviceTest, .deviceReset:
             guard let id = request.device, await runtime.devices.device(id: id) != nil else {
-                let known = runtime.configuration.devices.map(\.id).joined(separator: ", ")
+                let known = await runtime.devices.snapshot().map(\.id).joined(separator: ", ")
                 return ControlResponse(ok: false, error: "no device \"\(request.device ?? "")\"; this kiosk has: \(known)")
             }
             do throws(DeviceError) {
@@ -138,7 +139,7 @@ public struct ControlServer: Service, Sendable {
         case .printerTest, .printerReprint:
             return await answerPrinter(request)
         case .remote:
-            return ControlResponse(ok: true, remote: runtime.remoteHub.withLock { $0 }?.status ?? .notConfigured)
+            return ControlResponse(ok: true, remote: runtime.remoteAssistance?.status ?? .notConfigured)
         case .queue, .queueList, .queueRetry, .queueExport, .queueFlush:
             return answerQueue(request)
         case .sim:
@@ -155,7 +156,7 @@ public struct ControlServer: Service, Sendable {
         case .enqueue:
             return simulateEnqueue(count: request.count ?? 1)
         case .hang where request.device == ControlRequest.sessionLoop:
-            runtime.send(.hangLoopForTest)
+            runtime.send(.wedgeLoop)
             return ControlResponse(ok: true, message: "the session loop will hang")
         default:
             break

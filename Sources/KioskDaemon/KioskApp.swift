@@ -1,3 +1,4 @@
+import Application
 import DeviceKit
 import Flows
 import Foundation
@@ -28,6 +29,7 @@ public struct KioskApp: Sendable {
         public init() {}
     }
 
+    public let configuration: KioskConfiguration
     public let runtime: KioskRuntime
     public let controlServer: ControlServer
     /// The uploader and the pickup sync; nil when no platform is configured.
@@ -42,6 +44,7 @@ public struct KioskApp: Sendable {
     /// administrator can act on.
     public init(checked: CheckedConfiguration, options: Options, logger: Logger) throws {
         let configuration = checked.configuration
+        self.configuration = configuration
         var devices: [ManagedDevice] = []
         for entry in configuration.devices {
             guard let model = checked.catalog.model(entry.model) else { continue }
@@ -65,9 +68,9 @@ public struct KioskApp: Sendable {
         let metrics = KioskMetrics()
         platform = try PlatformServices.make(configuration: configuration, store: store, link: link,
                                              metrics: metrics, logger: logger)
-        runtime = KioskRuntime(configuration: configuration, content: checked.content, store: store, devices: manager,
-                               simulator: simulator.isEmpty ? nil : simulator, notifier: notifier, metrics: metrics,
-                               platformLink: link, logger: logger)
+        runtime = KioskRuntime(settings: configuration.runtimeSettings, content: checked.content, store: store, devices: manager,
+                               simulator: simulator.isEmpty ? nil : simulator, reportStatus: { [notifier] in notifier.status($0) },
+                               metrics: metrics, platformLink: link, logger: logger)
         link.observe { [runtime] state in
             switch state {
             case .online: runtime.send(.connectivity(true))
@@ -116,12 +119,12 @@ public struct KioskApp: Sendable {
     public func run() async throws {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: runtime), .init(service: controlServer),
-            .init(service: WatchdogService(runtime: runtime, notifier: notifier, logger: logger)),
+            .init(service: WatchdogService(runtime: runtime, deviceIDs: configuration.devices.map(\.id), notifier: notifier, logger: logger)),
         ]
         if let platform {
             services.insert(contentsOf: platform.services, at: 0)
         }
-        if let listen = runtime.configuration.metricsListen {
+        if let listen = configuration.metricsListen {
             // A taken port costs the endpoint (logged), never the kiosk.
             services.append(.init(service: MetricsHTTPServer(host: listen.host, port: listen.port, metrics: runtime.metrics,
                                                               refresh: { [runtime] in runtime.refreshQueueMetrics() },

@@ -1,3 +1,4 @@
+import Application
 import DeviceKit
 import Flows
 import Foundation
@@ -157,6 +158,14 @@ public struct KioskConfiguration: Sendable {
     public var sessionSettings: SessionSettings {
         SessionSettings(defaultLanguage: language, idleSeconds: idleSeconds, countdownSeconds: countdownSeconds,
                         kioskID: kioskID)
+    }
+
+    /// What the session loop needs of this configuration.
+    public var runtimeSettings: RuntimeSettings {
+        RuntimeSettings(kioskID: kioskID, contentDirectory: contentDirectory,
+                        contentDisplayDirectory: CheckedConfiguration.display(contentDirectory),
+                        roles: DeviceDrivers.kiosk.families.roles, columns: columns, rows: rows, session: sessionSettings,
+                        holderKeySalt: holderKeySalt, receiptResultURL: receiptResultURL)
     }
 }
 

@@ -1,3 +1,4 @@
+import Application
 import Logging
 import NIOCore
 import NIOHTTP1

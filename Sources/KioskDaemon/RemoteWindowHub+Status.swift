@@ -1,3 +1,4 @@
+import Application
 import KioskControl
 import RemoteWindow
 
@@ -13,3 +14,4 @@ extension RemoteWindowHub {
             waitingHelp: help)
     }
 }
+extension RemoteWindowHub: RemoteAssistance {}

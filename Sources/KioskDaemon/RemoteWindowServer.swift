@@ -1,3 +1,4 @@
+import Application
 import DeviceKit
 import Flows
 import Foundation
@@ -83,8 +84,8 @@ public struct RemoteWindowServer: Service, Sendable {
         self.runtime = runtime
         self.logger = logger
         self.onBound = onBound
-        hub = RemoteWindowHub(kiosk: runtime, kioskID: runtime.configuration.kioskID, logger: logger)
-        runtime.remoteHub.withLock { [hub] in $0 = hub }
+        hub = RemoteWindowHub(kiosk: runtime, kioskID: runtime.settings.kioskID, logger: logger)
+        runtime.attach(hub)
     }
 
     public func run() async throws {

@@ -1,3 +1,4 @@
+import Application
 import DeviceKit
 import Foundation
 import Logging
@@ -9,13 +10,14 @@ import Synchronization
 /// stop, and systemd restarts the kiosk after `WatchdogSec=`.
 struct WatchdogService: Service, Sendable {
     let runtime: KioskRuntime
+    let deviceIDs: [String]
     let notifier: SystemdNotifier
     let logger: Logger
     /// How stale the loop's or the devices' last sign of life may be.
     static let maximumSilence: Duration = .seconds(5)
 
     func run() async throws {
-        notifier.ready(status: "serving; \(runtime.configuration.devices.count) devices")
+        notifier.ready(status: "serving; \(deviceIDs.count) devices")
         guard let interval = notifier.watchdogInterval else {
             try await gracefulShutdown()
             notifier.stopping()
@@ -27,8 +29,8 @@ struct WatchdogService: Service, Sendable {
             group.addTask {
                 // Asks every device for its health in turn; a wedged driver stops this loop, and so the pings.
                 while !Task.isCancelled {
-                    for entry in runtime.configuration.devices {
-                        _ = await runtime.devices.device(id: entry.id)?.currentHealth()
+                    for id in deviceIDs {
+                        _ = await runtime.devices.device(id: id)?.currentHealth()
                     }
                     devicesAnswered.beat()
                     try? await Task.sleep(for: .seconds(1))
@@ -57,11 +59,4 @@ struct WatchdogService: Service, Sendable {
             group.cancelAll()
         }
     }
-}
-
-/// When something last showed it is alive.
-final class Heartbeat: Sendable {
-    private let last = Mutex(ContinuousClock.now)
-    func beat() { last.withLock { $0 = .now } }
-    var age: Duration { ContinuousClock.now - last.withLock { $0 } }
 }

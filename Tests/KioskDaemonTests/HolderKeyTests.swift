@@ -1,3 +1,4 @@
+import Application
 import Flows
 import DeviceKit
 import Foundation

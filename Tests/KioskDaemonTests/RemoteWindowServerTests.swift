@@ -211,7 +211,7 @@ import Glibc
                 return try bystander.completion(requestId: 1)
             }
             #expect(status.payload["completionCode"] as? String == "success")
-            #expect(status.payload["kioskId"] as? String == remote.kiosk.app.runtime.configuration.kioskID)
+            #expect(status.payload["kioskId"] as? String == remote.kiosk.app.configuration.kioskID)
 
             // 10 MB in one message: refused unread and closed.
             let huge = try await onOwnThread {

@@ -1,3 +1,4 @@
+import Application
 import DeviceKit
 import Flows
 import Foundation

@@ -7,7 +7,7 @@ import Outbox
 /// Certificate collection (证照领取) against the pickup cache: finding what is ready for a
 /// document or a pickup code, the certificate to print, recording its collection, and the progress
 /// query's result statuses. All quick local reads and writes, done in the session loop in order.
-struct PickupDesk: Sendable {
+public struct PickupDesk: Sendable {
     let store: KioskStore
     let keys: HolderKeys
     let outbox: OutboxWriter
@@ -31,7 +31,7 @@ struct PickupDesk: Sendable {
     }
 
     /// The pickup's certificate from the cache, with the digest the printer checks before printing.
-    func certificateJob(pickupID: String) -> PrintJob? {
+    public func certificateJob(pickupID: String) -> PrintJob? {
         do {
             guard let digest = try store.pickup(id: pickupID)?.documentDigest,
                   let document = try store.document(digest: digest) else { return nil }

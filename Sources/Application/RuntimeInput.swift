@@ -22,6 +22,7 @@ public enum RuntimeInput: Sendable {
     case connectivity(Bool?)
     /// The remote window: a takeover request or its end, an operator's chat line.
     case remote(RemoteAssistanceEvent)
-    /// Demo only: blocks the loop's thread, so tests can watch the watchdog's pings stop.
-    case hangLoopForTest
+    /// Demo only (`kioskctl sim hang loop`): blocks the loop's thread, so an administrator trying the
+    /// demo under systemd sees the watchdog's pings stop and kioskd restarted.
+    case wedgeLoop
 }

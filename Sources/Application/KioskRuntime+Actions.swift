@@ -13,7 +13,7 @@ import RemoteWindow
 extension KioskRuntime {
     /// `flowBefore` is the flow the session was in before the event, which a visit's end is about.
     func perform(_ action: SessionAction, session: Session, flowBefore: String, visit: Int, group: inout DiscardingTaskGroup) {
-        let kioskID = configuration.kioskID
+        let kioskID = settings.kioskID
         switch action {
         case .findPickups(let query):
             send(.answer(.pickupsFound(pickups.find(query)), visit: visit))
@@ -37,7 +37,7 @@ extension KioskRuntime {
             outbox.enqueue(.rating, RatingPayload(kioskId: kioskID, flow: flow, level: level, reason: reason))
         case .record(.assistRequest(let flow, let step)):
             let help = HelpRequest(flow: flow, step: step, language: session.language.rawValue, at: Date())
-            if let hub = remoteHub.withLock({ $0 }) {
+            if let hub = remoteAssistance {
                 // Every attached operator sees it at once; with nobody attached the hub queues it.
                 let reached = hub.citizenAskedForHelp(help)
                 send(.answer(.remote(.helpDelivered(toOperators: reached)), visit: visit))
@@ -45,7 +45,7 @@ extension KioskRuntime {
                 queueAssistRequest(help)
             }
         case .remote(let action):
-            guard let hub = remoteHub.withLock({ $0 }) else { break }
+            guard let hub = remoteAssistance else { break }
             switch action {
             case .answerConsent(let granted): hub.citizenAnswered(granted: granted)
             case .endTakeover: hub.citizenEndedTakeover()
@@ -109,13 +109,13 @@ extension KioskRuntime {
     }
 
     /// Queues a Help request for the platform's staff: nobody was attached to answer it here.
-    func queueAssistRequest(_ help: HelpRequest) {
-        outbox.enqueue(.assistRequest, AssistPayload(kioskId: configuration.kioskID, flow: help.flow ?? KioskContent.homeFlow,
+    public func queueAssistRequest(_ help: HelpRequest) {
+        outbox.enqueue(.assistRequest, AssistPayload(kioskId: settings.kioskID, flow: help.flow ?? KioskContent.homeFlow,
                                                      step: help.step ?? "", language: help.language))
     }
 
     /// Queues an item for the platform (the remote window's audit records come this way).
-    func enqueue<Payload: Encodable & Sendable>(_ type: OutboxItemType, _ payload: Payload) {
+    public func enqueue<Payload: Encodable & Sendable>(_ type: OutboxItemType, _ payload: Payload) {
         outbox.enqueue(type, payload)
     }
 }

@@ -6,7 +6,7 @@ import Logging
 /// Printing for the citizen and the operator: certificates, receipts and the test page as print
 /// jobs, sent to the printer of their role. A print takes seconds, so callers run it in a child
 /// task of the loop and hand the outcome back as an answer.
-struct PrintDesk: Sendable {
+public struct PrintDesk: Sendable {
     let devices: DeviceManager
     let kioskID: String
     /// Where a receipt's QR code points, with `{code}` for the tracking number.
@@ -47,7 +47,7 @@ struct PrintDesk: Sendable {
     }
 
     /// The printer test page: the kiosk, the time and a QR code to scan.
-    func testPageJob(at date: Date) -> PrintJob {
+    public func testPageJob(at date: Date) -> PrintJob {
         let code = "kiosk-test-page:\(kioskID):\(Int(date.timeIntervalSince1970))"
         let document = ReceiptDocument(title: "打印机测试页 Printer test page", lines: ["打印机工作正常。", "The printer works."],
                                        trackingNumber: "-", time: date, kioskID: kioskID, qrContent: code)

@@ -16,7 +16,7 @@ import UnixSignals
 /// The kiosk's heart: one loop that owns the citizen's session, feeds it device events, keys and
 /// time, performs the actions it asks for, and publishes its screen to every viewer.
 public final class KioskRuntime: Service, Sendable {
-    public let configuration: KioskConfiguration
+    public let settings: RuntimeSettings
     public let content: KioskContent
     public let store: KioskStore
     public let devices: DeviceManager
@@ -27,21 +27,22 @@ public final class KioskRuntime: Service, Sendable {
     public let metrics: KioskMetrics
     /// Whether the platform answers, as the uploader and the pickup sync last found it.
     public let platformLink: PlatformLink
-    let notifier: SystemdNotifier
+    /// Tells the service manager what the kiosk is doing (systemd's STATUS=).
+    let reportStatus: @Sendable (String) -> Void
     let logger: Logger
-    let renderer = ScreenRenderer()
+    public let renderer = ScreenRenderer()
     /// The handlers of what the session asks for, one per concern.
     let outbox: OutboxWriter
-    let pickups: PickupDesk
-    let printDesk: PrintDesk
+    public let pickups: PickupDesk
+    public let printDesk: PrintDesk
     let submissions: SubmissionDesk
     private let inputs: AsyncStream<RuntimeInput>
     private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     private let snapshot: Mutex<Snapshot>
-    /// The remote window's hub, once its server is built; nil when no remote window is configured.
-    let remoteHub = Mutex<RemoteWindowHub?>(nil)
+    /// The remote window, once its server is built; nil when no remote window is configured.
+    private let assistance = Mutex<(any RemoteAssistance)?>(nil)
     /// Operators' `Identity.Verify` requests waiting for a document to be presented.
-    let identityCheck = IdentityCheck()
+    public let identityCheck = IdentityCheck()
     /// When the loop last finished an input; the watchdog reads it to see the loop is not stuck.
     private let loopTurned = Heartbeat()
     private let started = ContinuousClock.now
@@ -59,26 +60,26 @@ public final class KioskRuntime: Service, Sendable {
         var rows: Int
     }
 
-    public init(configuration: KioskConfiguration, content: KioskContent, store: KioskStore,
-                devices: DeviceManager, simulator: Simulator?, notifier: SystemdNotifier = SystemdNotifier(),
+    public init(settings: RuntimeSettings, content: KioskContent, store: KioskStore,
+                devices: DeviceManager, simulator: Simulator?, reportStatus: @escaping @Sendable (String) -> Void = { _ in },
                 metrics: KioskMetrics = KioskMetrics(), platformLink: PlatformLink = PlatformLink(.notConfigured),
                 logger: Logger) {
         self.metrics = metrics
-        self.notifier = notifier
+        self.reportStatus = reportStatus
         self.platformLink = platformLink
-        self.configuration = configuration
+        self.settings = settings
         self.content = content
         self.store = store
         self.devices = devices
         self.simulator = simulator
         self.logger = logger
-        outbox = OutboxWriter(store: store, kioskID: configuration.kioskID, metrics: metrics, logger: logger)
-        pickups = PickupDesk(store: store, keys: HolderKeys(salt: configuration.holderKeySalt), outbox: outbox, logger: logger)
-        printDesk = PrintDesk(devices: devices, kioskID: configuration.kioskID, receiptResultURL: configuration.receiptResultURL,
+        outbox = OutboxWriter(store: store, kioskID: settings.kioskID, metrics: metrics, logger: logger)
+        pickups = PickupDesk(store: store, keys: HolderKeys(salt: settings.holderKeySalt), outbox: outbox, logger: logger)
+        printDesk = PrintDesk(devices: devices, kioskID: settings.kioskID, receiptResultURL: settings.receiptResultURL,
                               metrics: metrics, logger: logger)
         submissions = SubmissionDesk(store: store, outbox: outbox, logger: logger)
         (inputs, inputContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(4096))
-        snapshot = Mutex(Snapshot(columns: configuration.columns, rows: configuration.rows))
+        snapshot = Mutex(Snapshot(columns: settings.columns, rows: settings.rows))
     }
 
     /// Hands an input to the loop. Safe from any thread.
@@ -97,9 +98,9 @@ public final class KioskRuntime: Service, Sendable {
     }
 
     private func loop() async throws {
-        var settings = configuration.sessionSettings
-        if simulator != nil { settings.statusHint = Simulator.keyHint }
-        var session = Session(content: content, settings: settings)
+        var sessionSettings = settings.session
+        if simulator != nil { sessionSettings.statusHint = Simulator.keyHint }
+        var session = Session(content: content, settings: sessionSettings)
         var visit = 0
         /// Flows and texts reloaded while a citizen was being served wait for the visit to end.
         var pendingContent: KioskContent?
@@ -141,7 +142,7 @@ public final class KioskRuntime: Service, Sendable {
                     if tag == visit { events.append(event) }
                 case .pause(let value):
                     events.append(.paused(value))
-                    notifier.status(value ? "paused by an operator" : "serving")
+                    reportStatus(value ? "paused by an operator" : "serving")
                 case .reload(let content):
                     if session.isIdle {
                         session = session.replacingContent(content)
@@ -152,8 +153,8 @@ public final class KioskRuntime: Service, Sendable {
                     events.append(.connectivity(online))
                 case .remote(let event):
                     events.append(.remote(event))
-                case .hangLoopForTest:
-                    logger.critical("the session loop hangs on request (test)")
+                case .wedgeLoop:
+                    logger.critical("the session loop hangs on request (the demo's watchdog drill)")
                     sleep(3600)
                 case .resize(let columns, let rows):
                     snapshot.withLock {
@@ -233,9 +234,8 @@ public final class KioskRuntime: Service, Sendable {
     /// leave the running ones in place.
     public func reloadContent() -> Result<String, ConfigProblems> {
         do {
-            let content = try KioskContent.load(from: configuration.contentDirectory,
-                                                displayDirectory: CheckedConfiguration.display(configuration.contentDirectory),
-                                                roles: DeviceDrivers.kiosk.families.roles)
+            let content = try KioskContent.load(from: settings.contentDirectory,
+                                                displayDirectory: settings.contentDisplayDirectory, roles: settings.roles)
             send(.reload(content))
             return .success("reloaded \(content.flows.count) flows and \(content.services.count) services; a citizen being served keeps the old ones until done")
         } catch {
@@ -260,8 +260,16 @@ public final class KioskRuntime: Service, Sendable {
         metrics.platform(online: platformLink.current.isOnline, openAlerts: alerts)
     }
 
+    /// Connects the remote window, once its server is built.
+    public func attach(_ remote: any RemoteAssistance) {
+        assistance.withLock { $0 = remote }
+    }
+
+    /// The remote window, when one is configured and built.
+    public var remoteAssistance: (any RemoteAssistance)? { assistance.withLock { $0 } }
+
     /// The document presented in this visit, if any, for an operator's identity check.
-    var presentedIdentity: Identity? { snapshot.withLock { $0.identity } }
+    public var presentedIdentity: Identity? { snapshot.withLock { $0.identity } }
 
     /// How long since the session loop last finished an input. It turns at least every second.
     public var timeSinceLoopTurned: Duration { loopTurned.age }
@@ -293,7 +301,7 @@ public final class KioskRuntime: Service, Sendable {
         }
         if let failure = self.outbox.currentWriteFailure { alerts.append(failure) }
         let elapsed = ContinuousClock.now - started
-        return KioskStatus(kioskID: configuration.kioskID, version: KioskVersion.current,
+        return KioskStatus(kioskID: settings.kioskID, version: KioskVersion.current,
                            state: state.outOfService ? "paused" : state.idle ? "idle" : "serving", flow: state.position.flow, step: state.position.step,
                            language: state.language.rawValue, online: state.online,
                            platform: platformLink.current, alerts: alerts,

@@ -1,5 +1,5 @@
 import DeviceKit
-@testable import KioskDaemon
+@testable import Application
 import Testing
 
 @Suite struct IdentityCheckTests {

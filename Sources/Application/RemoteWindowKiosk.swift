@@ -7,7 +7,7 @@ import TerminalUI
 /// hand the session keys and takeover events, the devices an operator may drive, the document of
 /// the visit for an identity check, and the queue for Help requests and audit records. The hub
 /// sees the kiosk through this, so the runtime and the hub do not reach into each other.
-protocol RemoteWindowKiosk: AnyObject, Sendable {
+public protocol RemoteWindowKiosk: AnyObject, Sendable {
     var mirror: MirrorFeed { get }
     var renderer: ScreenRenderer { get }
     var devices: DeviceManager { get }

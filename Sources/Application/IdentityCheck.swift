@@ -3,7 +3,7 @@ import Synchronization
 
 /// Operators waiting for the next identity document presented at the kiosk (`Identity.Verify`):
 /// each gets the document, or nil when its time is up. The runtime offers every document read.
-final class IdentityCheck: Sendable {
+public final class IdentityCheck: Sendable {
     private struct Waiter {
         let id: Int
         let continuation: CheckedContinuation<Identity?, Never>
@@ -12,7 +12,7 @@ final class IdentityCheck: Sendable {
     private let state = Mutex<(next: Int, list: [Waiter])>((0, []))
 
     /// Waits for the next document, at most `timeout`.
-    func next(timeout: Duration) async -> Identity? {
+    public func next(timeout: Duration) async -> Identity? {
         await withCheckedContinuation { continuation in
             let id = state.withLock { state in
                 state.next += 1
