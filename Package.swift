@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ], swiftSettings: strict),
         .target(name: "DeviceKit", dependencies: [
-            "YAMLData",
+            "WireFormat", "YAMLData",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // Driver modules: each knows its devices and DeviceKit, nothing else of the kiosk.
@@ -233,7 +233,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "KioskControl", "Outbox", "PrintingTestBed"],
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "KioskControl", "Outbox", "OutboxStatus", "PrintingTestBed"],
                     swiftSettings: strict),
     ]
 )

@@ -254,7 +254,7 @@ public final class KioskRuntime: Service, Sendable {
     public func refreshQueueMetrics() {
         if let counts = try? store.counts() {
             metrics.queue(pending: counts[.pending], retry: counts[.retry], dead: counts[.dead],
-                          oldestPendingAgeSeconds: counts.oldestPendingAge)
+                          oldestPendingAgeSeconds: counts.oldestPendingAgeSeconds)
         }
         let alerts = ((try? store.openAlerts())?.count ?? 0) + (outbox.currentWriteFailure == nil ? 0 : 1)
         metrics.platform(online: platformLink.current.isOnline, openAlerts: alerts)
@@ -279,14 +279,12 @@ public final class KioskRuntime: Service, Sendable {
     }
 
     /// The queue's counts, for `kioskctl status` and `kioskctl queue`; zeros (logged) if they cannot be read.
-    public func queueSummary() -> OutboxSummary {
+    public func queueSummary() -> OutboxCounts {
         do {
-            let counts = try store.counts()
-            return OutboxSummary(pending: counts[.pending], inFlight: counts[.inFlight], delivered: counts[.delivered],
-                                 retry: counts[.retry], dead: counts[.dead], oldestPendingAgeSeconds: counts.oldestPendingAge)
+            return try store.counts()
         } catch {
             logger.error("cannot count the outbox", metadata: ["error": "\(error)"])
-            return OutboxSummary(pending: 0, inFlight: 0, delivered: 0, retry: 0, dead: 0)
+            return OutboxCounts()
         }
     }
 

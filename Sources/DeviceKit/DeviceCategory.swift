@@ -1,3 +1,5 @@
+import WireFormat
+
 /// A kind of device a kiosk drives. Flows see devices only through categories, never through a
 /// driver (after CEN XFS4IoT's service classes and UnifiedPOS's device categories).
 ///
@@ -5,13 +7,10 @@
 /// category with `extension DeviceCategory { public static let speaker = DeviceCategory("speaker") }`
 /// and a ``DeviceFamily`` in the program's driver list. The raw value is what the catalog and the
 /// wire say.
-public struct DeviceCategory: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct DeviceCategory: OpenWord {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-
-    public var description: String { rawValue }
 
     public static let identityReader = DeviceCategory("identity-reader")
     public static let codeScanner = DeviceCategory("code-scanner")
@@ -23,13 +22,10 @@ public struct DeviceCategory: RawRepresentable, Hashable, Sendable, Codable, Cus
 /// say which services are unavailable when a device is unhealthy. Two printers share a category but
 /// not a role: certificates go on A4 stock, receipts on a roll. Open like ``DeviceCategory``: a
 /// family's ``DeviceFamily`` lists the roles its category can take.
-public struct DeviceRole: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+public struct DeviceRole: OpenWord {
     public let rawValue: String
 
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-
-    public var description: String { rawValue }
 
     public static let identityReader = DeviceRole("identity-reader")
     public static let codeScanner = DeviceRole("code-scanner")

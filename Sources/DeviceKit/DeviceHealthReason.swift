@@ -1,3 +1,5 @@
+import WireFormat
+
 extension DeviceHealth {
     /// Why a device is in its state, as a short kebab-case word (`media-empty`, `paused`,
     /// `disconnected`): operators read it, device alerts carry it, and flows look up its text
@@ -9,7 +11,7 @@ extension DeviceHealth {
     /// 8011 lets printers name their own, e.g. `vendor-specific-error`), which the operator must
     /// see as the printer said it. Drivers make a reason from a code or one of the conditions
     /// below; ``init(rawValue:)`` is for words from outside and for decoding.
-    public struct Reason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public struct Reason: OpenWord {
         public let rawValue: String
 
         public init(rawValue: String) {
@@ -23,8 +25,6 @@ extension DeviceHealth {
 
         /// The error code this reason names, if it names one.
         public var errorCode: DeviceErrorCode? { DeviceErrorCode(rawValue: rawValue) }
-
-        public var description: String { rawValue }
 
         // Conditions that are no device error, each made by one driver family.
 

@@ -60,7 +60,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     /// For `metrics`: the Prometheus text exposition.
     public var metrics: String?
     /// For `queue`, `queue-retry` and `queue-flush`: the counts after the command.
-    public var queue: OutboxSummary?
+    public var queue: OutboxCounts?
     /// For `queue-list` and `queue-export`.
     public var items: [OutboxItemDetail]?
     /// For `queue-retry` and `sim enqueue`: how many items the command moved or queued.
@@ -69,7 +69,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var remote: RemoteWindowStatus?
 
     public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil,
-                devices: [DeviceSnapshot]? = nil, metrics: String? = nil, queue: OutboxSummary? = nil,
+                devices: [DeviceSnapshot]? = nil, metrics: String? = nil, queue: OutboxCounts? = nil,
                 items: [OutboxItemDetail]? = nil, count: Int? = nil, remote: RemoteWindowStatus? = nil) {
         self.ok = ok
         self.error = error

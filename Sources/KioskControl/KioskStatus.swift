@@ -19,11 +19,11 @@ public struct KioskStatus: Sendable, Codable, Equatable {
     public var uptimeSeconds: Int
     public var visits: Int
     public var devices: [DeviceSnapshot]
-    public var outbox: OutboxSummary
+    public var outbox: OutboxCounts
 
     public init(kioskID: String, version: String, state: String, flow: String, step: String, language: String, online: Bool?,
                 platform: PlatformLinkState, alerts: [AlertRecord], uptimeSeconds: Int, visits: Int, devices: [DeviceSnapshot],
-                outbox: OutboxSummary) {
+                outbox: OutboxCounts) {
         self.kioskID = kioskID
         self.version = version
         self.state = state
@@ -37,24 +37,6 @@ public struct KioskStatus: Sendable, Codable, Equatable {
         self.visits = visits
         self.devices = devices
         self.outbox = outbox
-    }
-}
-
-public struct OutboxSummary: Sendable, Codable, Equatable {
-    public var pending: Int
-    public var inFlight: Int
-    public var delivered: Int
-    public var retry: Int
-    public var dead: Int
-    public var oldestPendingAgeSeconds: Double?
-
-    public init(pending: Int, inFlight: Int, delivered: Int, retry: Int, dead: Int, oldestPendingAgeSeconds: Double? = nil) {
-        self.pending = pending
-        self.inFlight = inFlight
-        self.delivered = delivered
-        self.retry = retry
-        self.dead = dead
-        self.oldestPendingAgeSeconds = oldestPendingAgeSeconds
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KioskControl
 import Outbox
+import OutboxStatus
 
 /// The `queue-*` control commands: what hall operators use to watch and steer the upload backlog.
 extension ControlServer {

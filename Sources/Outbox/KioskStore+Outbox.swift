@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OutboxStatus
 import WireFormat
 
 /// Queueing work for the platform.
@@ -111,7 +112,7 @@ extension KioskStore {
             let oldest = try Int64.fetchOne(db, sql: """
                 SELECT min(created_at) FROM outbox_item WHERE state IN ('pending', 'in-flight', 'retry')
                 """)
-            counts.oldestPendingAge = oldest.map { max(0, now.timeIntervalSince(Date(unixMilliseconds: $0))) }
+            counts.oldestPendingAgeSeconds = oldest.map { max(0, now.timeIntervalSince(Date(unixMilliseconds: $0))) }
             return counts
         }
     }

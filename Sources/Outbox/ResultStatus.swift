@@ -11,7 +11,7 @@ public struct ResultStatus: Sendable, Codable, Equatable, Identifiable {
     ///
     /// A string wrapper rather than a closed enum: the platform may add statuses, and a kiosk that
     /// has not been updated yet still stores and shows them.
-    public struct Status: RawRepresentable, Sendable, Codable, Hashable, CustomStringConvertible {
+    public struct Status: OpenWord {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
 
@@ -27,8 +27,6 @@ public struct ResultStatus: Sendable, Codable, Equatable, Identifiable {
         public static let rejected = Status(rawValue: "rejected")
         /// Collected by the holder (已领取).
         public static let collected = Status(rawValue: "collected")
-
-        public var description: String { rawValue }
     }
 
     /// The unified code printed on the result.

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import KioskControl
 import KioskDaemon
+import OutboxStatus
 import Testing
 
 /// The outbox under fire: 10,000 items queued by a real kioskd that is killed with SIGKILL at
@@ -72,7 +73,7 @@ import Testing
         let flush = try await onOwnThread { try kiosk.ctl("queue", "flush", "--stall-seconds", "120") }
         #expect(flush.status == 0, "\(flush.output)\(flush.error)")
         let queue = try await onOwnThread { try kiosk.ctl("queue", "--json") }
-        let counts = try JSONDecoder().decode(OutboxSummary.self, from: Data(queue.output.utf8))
+        let counts = try JSONDecoder().decode(OutboxCounts.self, from: Data(queue.output.utf8))
         #expect(counts.pending == 0 && counts.inFlight == 0 && counts.retry == 0 && counts.dead == 0)
         kiosk.stop()
 

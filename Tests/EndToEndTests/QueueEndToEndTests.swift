@@ -1,6 +1,7 @@
 import Foundation
 import KioskControl
 import KioskDaemon
+import OutboxStatus
 import Testing
 
 /// The offline queue as hall operators and citizens meet it: the offline notice, `kioskctl queue`
@@ -52,7 +53,7 @@ import Testing
         #expect(json.output.contains(#""offline""#))
 
         try await kiosk.waitUntil("the rating waits to retry") {
-            let queue = try JSONDecoder().decode(OutboxSummary.self, from: Data(try kiosk.ctl("queue", "--json").output.utf8))
+            let queue = try JSONDecoder().decode(OutboxCounts.self, from: Data(try kiosk.ctl("queue", "--json").output.utf8))
             return queue.retry >= 1 && queue.delivered == 0
         }
         let table = try kiosk.ctl("queue")

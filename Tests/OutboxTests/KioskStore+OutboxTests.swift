@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Logging
+import OutboxStatus
 import Testing
 @testable import Outbox
 
@@ -69,7 +70,7 @@ struct KioskStoreOutboxTests {
     func counts() throws {
         try withStore { store, _ in
             #expect(try store.counts() == OutboxCounts())
-            #expect(try store.counts().oldestPendingAge == nil)
+            #expect(try store.counts().oldestPendingAgeSeconds == nil)
 
             let first = try store.enqueue(type: .submission, payload: Data("{}".utf8))
             try store.enqueue(type: .submission, payload: Data("{}".utf8))
@@ -88,7 +89,7 @@ struct KioskStoreOutboxTests {
             #expect(counts.inFlight == 0)
             #expect(counts.retry == 0)
             #expect(counts.backlog == 1)
-            let age = try #require(counts.oldestPendingAge)
+            let age = try #require(counts.oldestPendingAgeSeconds)
             #expect(age >= 89 && age <= 92)
 
             // Items still waiting to retry count as waiting; delivered and dead ones do not.
@@ -96,7 +97,7 @@ struct KioskStoreOutboxTests {
                        arguments: [third.id])
             let older = try store.counts(now: later)
             #expect(older.retry == 1 && older.dead == 0)
-            #expect((older.oldestPendingAge ?? 0) >= 3_689)
+            #expect((older.oldestPendingAgeSeconds ?? 0) >= 3_689)
         }
     }
 
@@ -124,7 +125,7 @@ struct KioskStoreOutboxTests {
 
     @Test("counts encode as JSON for kioskctl")
     func countsCodable() throws {
-        let counts = OutboxCounts(pending: 2, inFlight: 1, oldestPendingAge: 12.5)
+        let counts = OutboxCounts(pending: 2, inFlight: 1, oldestPendingAgeSeconds: 12.5)
         let data = try JSONEncoder().encode(counts)
         #expect(try JSONDecoder().decode(OutboxCounts.self, from: data) == counts)
     }

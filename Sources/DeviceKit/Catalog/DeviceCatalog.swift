@@ -1,17 +1,15 @@
 import Foundation
+import WireFormat
 
 /// One supported device model, from its file in `Devices/` (see `Devices/README.md`).
 public struct CatalogEntry: Sendable, Equatable, Codable {
     /// Which driver runs a model: the name a driver module's ``DeviceDriverFactory`` answers to.
     /// Open like ``DeviceCategory``: each driver module declares its own name
     /// (`extension CatalogEntry.Driver { public static let cups = Driver("cups") }`).
-    public struct Driver: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public struct Driver: OpenWord {
         public let rawValue: String
 
         public init(rawValue: String) { self.rawValue = rawValue }
-        public init(_ rawValue: String) { self.rawValue = rawValue }
-
-        public var description: String { rawValue }
 
         /// The simulated devices of DeviceKit, for the demo and tests.
         public static let sim = Driver("sim")
