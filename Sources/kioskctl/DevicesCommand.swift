@@ -1,4 +1,5 @@
 import ArgumentParser
+import DeviceKit
 import Foundation
 import KioskControl
 
@@ -6,16 +7,13 @@ struct Devices: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the devices: health, what to do about it, counters (cards read, pages printed…), and paper and supplies.")
 
-    @OptionGroup var connection: Connection
-    @Flag(name: .long, help: "Print JSON for scripts.")
-    var json = false
+    @OptionGroup var kiosk: KioskQuery
 
     func run() throws {
-        let devices = try connection.send(ControlRequest(command: .devices)).devices ?? []
-        if json {
-            print(try prettyJSON(devices))
-            return
-        }
+        try kiosk.show(ControlRequest(command: .devices), { $0.devices ?? [] }, as: Self.table)
+    }
+
+    static func table(_ devices: [DeviceSnapshot]) -> String {
         let header = ["ID", "CATEGORY", "DRIVER", "MODEL", "STATE", "REASON", "ACTION", "READ", "SCANNED", "PRINTED", "FAILED", "RESTARTS",
                       "PAPER AND SUPPLIES"]
         let rows = devices.map { device in
@@ -25,6 +23,6 @@ struct Devices: ParsableCommand {
              "\(device.counters.jobsFailed + device.counters.readFailures)", "\(device.counters.restarts)",
              device.details?.summary ?? "-"]
         }
-        print(table(header, rows))
+        return kioskctl.table(header, rows)
     }
 }

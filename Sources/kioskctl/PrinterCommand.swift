@@ -9,18 +9,16 @@ struct PrinterCommand: ParsableCommand {
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a test page (kiosk id, time, QR code) and wait for it; exit 1 if it did not come out.")
-        @OptionGroup var connection: Connection
+        @OptionGroup var kiosk: KioskQuery
         @Argument(help: "The printer's device id (default: the receipt printer).") var device: String?
-        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
-        func run() throws { try report(try connection.send(ControlRequest(command: .printerTest, device: device)), json: json) }
+        func run() throws { try kiosk.perform(ControlRequest(command: .printerTest, device: device)) }
     }
 
     struct Reprint: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a pickup's certificate again on the certificate printer, e.g. after a failed job; its digest is checked first.")
-        @OptionGroup var connection: Connection
+        @OptionGroup var kiosk: KioskQuery
         @Argument(help: "The pickup id (see the operator alert or `kioskctl queue list`).") var pickup: String
-        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
-        func run() throws { try report(try connection.send(ControlRequest(command: .printerReprint, id: pickup)), json: json) }
+        func run() throws { try kiosk.perform(ControlRequest(command: .printerReprint, id: pickup)) }
     }
 }

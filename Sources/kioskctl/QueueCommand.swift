@@ -13,60 +13,45 @@ struct QueueCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Counts by state and the oldest waiting item's age.")
-        @OptionGroup var connection: Connection
-        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
+        @OptionGroup var kiosk: KioskQuery
 
         func run() throws {
-            guard let queue = try connection.send(ControlRequest(command: .queue)).queue else { throw ExitCode.failure }
-            if json {
-                print(try prettyJSON(queue))
-                return
+            try kiosk.show(ControlRequest(command: .queue), \.queue) { queue in
+                table(["PENDING", "IN-FLIGHT", "RETRY", "DEAD", "DELIVERED", "OLDEST WAITING"], [[
+                    "\(queue.pending)", "\(queue.inFlight)", "\(queue.retry)", "\(queue.dead)", "\(queue.delivered)",
+                    queue.oldestPendingAgeSeconds.map(PlatformText.age) ?? "-",
+                ]])
             }
-            print(table(["PENDING", "IN-FLIGHT", "RETRY", "DEAD", "DELIVERED", "OLDEST WAITING"], [[
-                "\(queue.pending)", "\(queue.inFlight)", "\(queue.retry)", "\(queue.dead)", "\(queue.delivered)",
-                queue.oldestPendingAgeSeconds.map(PlatformText.age) ?? "-",
-            ]]))
         }
     }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List items, oldest first, with why each last failed.")
-        @OptionGroup var connection: Connection
+        @OptionGroup var kiosk: KioskQuery
         @Option(name: .long, help: "Only this state: pending, in-flight, retry, dead or delivered.") var state: String?
         @Option(name: .long, help: "At most this many items.") var limit = 100
-        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         func run() throws {
-            let items = try connection.send(ControlRequest(command: .queueList, state: state, count: limit)).items ?? []
-            if json {
-                print(try prettyJSON(items))
-                return
+            try kiosk.show(ControlRequest(command: .queueList, state: state, count: limit), { $0.items ?? [] }) { items in
+                guard !items.isEmpty else { return "no items\(state.map { " in state \($0)" } ?? "")" }
+                return table(["ID", "TYPE", "STATE", "ATTEMPTS", "OCCURRED", "LAST ERROR"], items.map { item in
+                    [item.id, item.type, item.state, "\(item.attempts)", PlatformText.time(item.occurredAt), item.lastError ?? "-"]
+                })
             }
-            if items.isEmpty {
-                print("no items\(state.map { " in state \($0)" } ?? "")")
-                return
-            }
-            print(table(["ID", "TYPE", "STATE", "ATTEMPTS", "OCCURRED", "LAST ERROR"], items.map { item in
-                [item.id, item.type, item.state, "\(item.attempts)", PlatformText.time(item.occurredAt), item.lastError ?? "-"]
-            }))
         }
     }
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Send a dead item again, or every dead item.")
-        @OptionGroup var connection: Connection
+        @OptionGroup var kiosk: KioskQuery
         @Argument(help: "The dead item's id.") var id: String?
         @Flag(name: .customLong("all-dead"), help: "Every dead item.") var allDead = false
-        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
 
         func validate() throws {
             if (id == nil) == !allDead { throw ValidationError("give one dead item's id, or --all-dead") }
         }
 
-        func run() throws {
-            let response = try connection.send(ControlRequest(command: .queueRetry, id: id, all: allDead ? true : nil))
-            try report(response, json: json)
-        }
+        func run() throws { try kiosk.perform(ControlRequest(command: .queueRetry, id: id, all: allDead ? true : nil)) }
     }
 
     struct Export: ParsableCommand {

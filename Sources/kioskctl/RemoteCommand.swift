@@ -113,32 +113,27 @@ struct RemoteList: ParsableCommand {
         commandName: "list",
         abstract: "Show who is attached to this kiosk's remote window, the takeover, and a Help waiting for an operator.")
 
-    @OptionGroup var connection: Connection
-    @Flag(name: .long, help: "Print JSON for scripts.")
-    var json = false
+    @OptionGroup var kiosk: KioskQuery
 
     func run() throws {
-        guard let remote = try connection.send(ControlRequest(command: .remote)).remote else { throw ExitCode.failure }
-        if json {
-            print(try prettyJSON(remote))
-            return
-        }
-        guard remote.configured else {
-            print("This kiosk has no remote window (no remote: section in kiosk.yaml).")
-            return
-        }
-        print("Takeover: \(remote.takeover)\(remote.takeoverBy.map { " (\($0))" } ?? "")")
+        try kiosk.show(ControlRequest(command: .remote), \.remote, as: Self.text)
+    }
+
+    static func text(_ remote: RemoteWindowStatus) -> String {
+        guard remote.configured else { return "This kiosk has no remote window (no remote: section in kiosk.yaml)." }
+        var lines = ["Takeover: \(remote.takeover)\(remote.takeoverBy.map { " (\($0))" } ?? "")"]
         if let help = remote.waitingHelp {
-            print("Help waiting since \(help.at.formatted(date: .omitted, time: .standard)): \(help.flow ?? "home")/\(help.step ?? "-"), \(help.language)")
+            lines.append("Help waiting since \(help.at.formatted(date: .omitted, time: .standard)): \(help.flow ?? "home")/\(help.step ?? "-"), \(help.language)")
         } else {
-            print("No Help waiting.")
+            lines.append("No Help waiting.")
         }
         if remote.operators.isEmpty {
-            print("No operator attached.")
+            lines.append("No operator attached.")
         } else {
-            print("Attached:")
-            for entry in remote.operators { print("  #\(entry.connection)  \(entry.name)  (\(entry.role))") }
+            lines.append("Attached:")
+            lines += remote.operators.map { "  #\($0.connection)  \($0.name)  (\($0.role))" }
         }
+        return lines.joined(separator: "\n")
     }
 }
 

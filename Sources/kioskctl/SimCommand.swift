@@ -102,13 +102,9 @@ struct Sim: ParsableCommand {
     struct Enqueue: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Queue test items for the platform, each in its own durable transaction (chaos tests, benchmarks).")
-        @OptionGroup var connection: Connection
+        @OptionGroup var kiosk: KioskQuery
         @Argument(help: "How many items (at most 10,000 per call).") var count: Int = 1
-        @Flag(name: .long, help: "Print JSON for scripts.") var json = false
-        func run() throws {
-            let response = try connection.send(ControlRequest(command: .sim, action: .enqueue, count: count))
-            try report(response, json: json)
-        }
+        func run() throws { try kiosk.perform(ControlRequest(command: .sim, action: .enqueue, count: count)) }
     }
 
     struct FeedPage: ParsableCommand {

@@ -6,17 +6,10 @@ struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what the kiosk is doing, its devices' health and its queue. Never shows personal data.")
 
-    @OptionGroup var connection: Connection
-    @Flag(name: .long, help: "Print JSON for scripts.")
-    var json = false
+    @OptionGroup var kiosk: KioskQuery
 
     func run() throws {
-        guard let status = try connection.send(ControlRequest(command: .status)).status else { throw ExitCode.failure }
-        if json {
-            print(try prettyJSON(status))
-            return
-        }
-        print(StatusTable.render(status))
+        try kiosk.show(ControlRequest(command: .status), \.status, as: StatusTable.render)
     }
 }
 
