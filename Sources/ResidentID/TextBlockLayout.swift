@@ -27,17 +27,9 @@ public enum TextBlockLayout {
     }
 
     /// Residence permit for Hong Kong, Macau and Taiwan residents (`J`): the resident ID card's
-    /// layout with the nation left empty, then the travel permit number 18, the issue count 4, reserved
+    /// layout (``ResidentID``'s fields) with the nation left empty, then the travel permit number 18, the issue count 4, reserved
     /// 6, the type flag and reserved 6.
     public enum ResidencePermit {
-        public static let name: Field = 0..<30
-        public static let sex: Field = 30..<32
-        public static let birthDate: Field = 36..<52
-        public static let address: Field = 52..<122
-        public static let number: Field = 122..<158
-        public static let issuer: Field = 158..<188
-        public static let validFrom: Field = 188..<204
-        public static let validTo: Field = 204..<220
         public static let travelPermitNumber: Field = 220..<238
         public static let issueCount: Field = 238..<242
     }
@@ -64,13 +56,7 @@ public enum TextBlockLayout {
     /// continued 16, nationality 6, reserved 6, type flag. See docs/drivers/ga467.md for how sure this
     /// layout is.
     public enum ForeignPermanent2023 {
-        public static let name: Field = 0..<30
-        public static let sex: Field = 30..<32
-        public static let birthDate: Field = 36..<52
         public static let latinName: Field = 52..<122
-        public static let number: Field = 122..<158
-        public static let validFrom: Field = 188..<204
-        public static let validTo: Field = 204..<220
         public static let latinNameContinued: Field = 220..<236
         public static let nationality: Field = 236..<242
     }

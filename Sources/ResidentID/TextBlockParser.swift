@@ -41,29 +41,31 @@ public enum TextBlockParser {
     // MARK: Card types
 
     private static func residentID(_ text: [UInt8], photo: Identity.Photo?) throws(DeviceError) -> ResidentIDCard {
+        let nationCode = field(text, TextBlockLayout.ResidentID.nation)
+        guard let nation = Nations.name(forCode: nationCode) else { throw invalid("nation", "is not a GB/T 3304 code") }
+        return try residentLayoutCard(text, kind: .residentID, nation: nation, photo: photo)
+    }
+
+    /// The permit follows the resident ID card's layout, without a nation and with the travel
+    /// permit's number after the card's fields.
+    private static func residencePermit(_ text: [UInt8], photo: Identity.Photo?) throws(DeviceError) -> ResidentIDCard {
+        var card = try residentLayoutCard(text, kind: .hkmotwResidencePermit, nation: nil, photo: photo)
+        let travel = field(text, TextBlockLayout.ResidencePermit.travelPermitNumber)
+        card.travelPermitNumber = travel.isEmpty ? nil : travel
+        return card
+    }
+
+    /// A card in the resident ID card's layout: its number carries a GB 11643 check character.
+    private static func residentLayoutCard(_ text: [UInt8], kind: Identity.Kind, nation: String?,
+                                           photo: Identity.Photo?) throws(DeviceError) -> ResidentIDCard {
         typealias L = TextBlockLayout.ResidentID
         let number = field(text, L.number)
-        let nationCode = field(text, L.nation)
-        guard let nation = Nations.name(forCode: nationCode) else { throw invalid("nation", "is not a GB/T 3304 code") }
         let identity = Identity(
-            kind: .residentID, number: number, name: try required(text, L.name, "name"),
+            kind: kind, number: number, name: try required(text, L.name, "name"),
             sex: try sex(text, L.sex), nation: nation, birthDate: try date(text, L.birthDate, "birth date"),
             validFrom: try date(text, L.validFrom, "valid-from date"), expiry: try expiry(text, L.validTo),
             address: field(text, L.address), issuer: field(text, L.issuer), photo: photo)
         return ResidentIDCard(identity: identity, checks: [checkCharacterCheck: ResidentIDNumber.isValid(number)])
-    }
-
-    private static func residencePermit(_ text: [UInt8], photo: Identity.Photo?) throws(DeviceError) -> ResidentIDCard {
-        typealias L = TextBlockLayout.ResidencePermit
-        let number = field(text, L.number)
-        let identity = Identity(
-            kind: .hkmotwResidencePermit, number: number, name: try required(text, L.name, "name"),
-            sex: try sex(text, L.sex), birthDate: try date(text, L.birthDate, "birth date"),
-            validFrom: try date(text, L.validFrom, "valid-from date"), expiry: try expiry(text, L.validTo),
-            address: field(text, L.address), issuer: field(text, L.issuer), photo: photo)
-        let travel = field(text, L.travelPermitNumber)
-        return ResidentIDCard(identity: identity, checks: [checkCharacterCheck: ResidentIDNumber.isValid(number)],
-                              travelPermitNumber: travel.isEmpty ? nil : travel)
     }
 
     private static func foreign2017(_ text: [UInt8], photo: Identity.Photo?) throws(DeviceError) -> ResidentIDCard {
@@ -81,13 +83,16 @@ public enum TextBlockParser {
     }
 
     private static func foreign2023(_ text: [UInt8], photo: Identity.Photo?) throws(DeviceError) -> ResidentIDCard {
-        typealias L = TextBlockLayout.ForeignPermanent2023
+        // The 2023 card follows the resident ID card's layout, with its Latin name where the address
+        // is and its own fields after the card's.
+        typealias L = TextBlockLayout.ResidentID
+        typealias Y = TextBlockLayout.ForeignPermanent2023
         let number = field(text, L.number)
-        let latin = (field(text, L.latinName) + field(text, L.latinNameContinued))
+        let latin = (field(text, Y.latinName) + field(text, Y.latinNameContinued))
         guard !latin.isEmpty else { throw invalid("Latin name", "is empty") }
         let identity = Identity(
             kind: .foreignPermanentResidence, number: number, name: field(text, L.name), latinName: latin,
-            sex: try sex(text, L.sex), nationality: try nationality(text, L.nationality),
+            sex: try sex(text, L.sex), nationality: try nationality(text, Y.nationality),
             birthDate: try date(text, L.birthDate, "birth date"),
             validFrom: try date(text, L.validFrom, "valid-from date"), expiry: try expiry(text, L.validTo), photo: photo)
         return ResidentIDCard(identity: identity, checks: [checkCharacterCheck: ResidentIDNumber.isValid(number)])

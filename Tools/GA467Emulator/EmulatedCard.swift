@@ -63,12 +63,13 @@ public enum TextBlockWriter {
     public static func residencePermit(name: String, sex: String, birthDate: String, address: String, number: String,
                                        issuer: String, validFrom: String, validTo: String,
                                        travelPermitNumber: String, issueCount: String) -> [UInt8] {
-        typealias L = TextBlockLayout.ResidencePermit
+        typealias L = TextBlockLayout.ResidentID
+        typealias J = TextBlockLayout.ResidencePermit
         var block = blank()
         put(name, L.name, &block); put(sex, L.sex, &block); put(birthDate, L.birthDate, &block)
         put(address, L.address, &block); put(number, L.number, &block); put(issuer, L.issuer, &block)
         put(validFrom, L.validFrom, &block); put(validTo, L.validTo, &block)
-        put(travelPermitNumber, L.travelPermitNumber, &block); put(issueCount, L.issueCount, &block)
+        put(travelPermitNumber, J.travelPermitNumber, &block); put(issueCount, J.issueCount, &block)
         put("J", TextBlockLayout.typeFlag, &block)
         return block
     }
@@ -88,15 +89,16 @@ public enum TextBlockWriter {
     public static func foreignPermanent2023(name: String, sex: String, birthDate: String, latinName: String,
                                             number: String, validFrom: String, validTo: String,
                                             nationality: String) -> [UInt8] {
-        typealias L = TextBlockLayout.ForeignPermanent2023
+        typealias L = TextBlockLayout.ResidentID
+        typealias Y = TextBlockLayout.ForeignPermanent2023
         var block = blank()
         put(name, L.name, &block); put(sex, L.sex, &block); put(birthDate, L.birthDate, &block)
         let latin = Array(latinName)
-        let first = L.latinName.count / 2
-        put(String(latin.prefix(first)), L.latinName, &block)
-        put(String(latin.dropFirst(first)), L.latinNameContinued, &block)
+        let first = Y.latinName.count / 2
+        put(String(latin.prefix(first)), Y.latinName, &block)
+        put(String(latin.dropFirst(first)), Y.latinNameContinued, &block)
         put(number, L.number, &block); put(validFrom, L.validFrom, &block); put(validTo, L.validTo, &block)
-        put(nationality, L.nationality, &block); put("Y", TextBlockLayout.typeFlag, &block)
+        put(nationality, Y.nationality, &block); put("Y", TextBlockLayout.typeFlag, &block)
         return block
     }
 
