@@ -188,7 +188,7 @@ public actor DeviceManager {
     public func printer(for role: DeviceRole) -> (any Printer)? {
         for index in candidates(for: role) {
             if let printer = managed[index].device as? any Printer {
-                return MeteredPrinter(base: printer, tally: tally(index))
+                return Metered(printer, device: printer, tally: tally(index))
             }
         }
         return nil
@@ -198,7 +198,7 @@ public actor DeviceManager {
     public func documentScanner(for role: DeviceRole = .documentScanner) -> (any DocumentScanner)? {
         for index in candidates(for: role) {
             if let scanner = managed[index].device as? any DocumentScanner {
-                return MeteredDocumentScanner(base: scanner, tally: tally(index))
+                return Metered(scanner, device: scanner, tally: tally(index))
             }
         }
         return nil
@@ -209,7 +209,7 @@ public actor DeviceManager {
     public func accessKeyIdentityReader(for role: DeviceRole = .identityReader) -> (any AccessKeyIdentityReader)? {
         for index in candidates(for: role) {
             if let reader = managed[index].device as? any AccessKeyIdentityReader {
-                return MeteredAccessKeyIdentityReader(base: reader, tally: tally(index))
+                return Metered(reader, device: reader, tally: tally(index))
             }
         }
         return nil

@@ -47,7 +47,4 @@ public final class SimulatedCodeScanner: CodeScanner, SimulatedDevice {
     @discardableResult
     public func scan(text: String) -> Bool { scan(Array(text.utf8)) }
 
-    public func disconnect() { state.disconnect() }
-
-    public func reconnect() { state.reconnect() }
 }

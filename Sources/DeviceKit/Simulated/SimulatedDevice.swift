@@ -9,6 +9,10 @@ public protocol SimulatedDevice: Device {
     /// The device's state and link under their lock: what the shared part works on. Opaque
     /// outside DeviceKit.
     var simulation: SimulatedDeviceCore { get }
+    /// Unplugs it: work in progress is lost and health goes offline with action `reset`.
+    func disconnect()
+    /// Plugs it back in; a started device reports its health again.
+    func reconnect()
 }
 
 extension SimulatedDevice {
@@ -33,6 +37,10 @@ extension SimulatedDevice {
 
     /// Makes work in flight stale and reports the health; fails while the device is unreachable.
     public func reset() async throws { try simulation.state.reset() }
+
+    public func disconnect() { simulation.state.disconnect() }
+
+    public func reconnect() { simulation.state.reconnect() }
 }
 
 /// A simulated device's locked state as ``SimulatedDevice`` sees it, whatever its type.
@@ -52,6 +60,8 @@ protocol SimulatedStateLocking: Sendable {
     func hang()
     func selfTest() -> DeviceHealth
     func reset() throws(DeviceError)
+    func disconnect()
+    func reconnect()
 }
 
 /// A simulated driver's state (its link and its own) under one lock, so that health, which

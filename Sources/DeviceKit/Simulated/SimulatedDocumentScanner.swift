@@ -42,9 +42,6 @@ public final class SimulatedDocumentScanner: DocumentScanner, SimulatedDevice {
     /// How many pages wait in the feeder.
     public var pagesWaiting: Int { state.withLock { $0.feeder.count } }
 
-    public func disconnect() { state.disconnect() }
-
-    public func reconnect() { state.reconnect() }
 
     public func scan() async throws(DeviceError) -> [ScannedPage] {
         let pages = try state.withLock { state throws(DeviceError) -> [ScannedPage] in

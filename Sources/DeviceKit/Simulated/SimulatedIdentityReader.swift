@@ -60,9 +60,6 @@ public final class SimulatedIdentityReader: IdentityReader, SimulatedDevice {
         state.withLock { $0.failNextRead = true }
     }
 
-    /// Unplugs the reader: a read in progress is lost and health goes offline with action `reset`.
-    public func disconnect() { state.disconnect() }
-
     /// Plugs the reader back in. A started reader reports online and reads a card still lying on it;
     /// a stopped one can be started again.
     public func reconnect() {
