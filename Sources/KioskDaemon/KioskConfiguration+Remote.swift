@@ -30,7 +30,7 @@ public struct RemoteWindowConfiguration: Sendable, Equatable {
     static let fields: Set<String> = ["listen", "operators", "tls-certificate", "tls-key", "client-ca"]
 
     /// Whether the listener is on this machine's loopback only, where plain `ws://` is allowed.
-    public var isLoopback: Bool { (try? MetricsHTTPServer.loopbackAddress(host: host, port: port)) != nil }
+    public var isLoopback: Bool { ListenAddress(host: host, port: port).isLoopback }
 
     public var usesTLS: Bool { tlsCertificate != nil && tlsKey != nil }
 
@@ -66,22 +66,21 @@ public struct RemoteWindowConfiguration: Sendable, Equatable {
     /// Splits `HOST:PORT` (`0.0.0.0:8443`, `[::1]:8443`, `localhost:8443`). Host names other than
     /// `localhost` are not resolved.
     public static func parseListen(_ text: String) throws(RemoteWindowServerError) -> (host: String, port: Int) {
-        guard let colon = text.lastIndex(of: ":") else { throw .badAddress(text) }
-        var host = String(text[..<colon])
-        let portText = String(text[text.index(after: colon)...])
-        if host.hasPrefix("[") && host.hasSuffix("]") {
-            host = String(host.dropFirst().dropLast())
-        } else if host.contains(":") {
+        do {
+            let address = try ListenAddress.parse(text)
+            return (address.host, address.port)
+        } catch {
+            if case .notAnAddress(let host) = error { throw .badAddress(host) }
             throw .badAddress(text)
         }
-        guard let port = Int(portText), (1...65535).contains(port) else { throw .badAddress(text) }
-        _ = try socketAddress(host: host, port: port)
-        return (host, port)
     }
 
-    static func socketAddress(host: String, port: Int) throws(RemoteWindowServerError) -> SocketAddress {
-        let literal = host == "localhost" ? "127.0.0.1" : host
-        do { return try SocketAddress(ipAddress: literal, port: port) } catch { throw .badAddress(host) }
+    /// The socket the remote window binds.
+    var socketAddress: SocketAddress {
+        get throws(RemoteWindowServerError) {
+            guard let address = ListenAddress(host: host, port: port).socketAddress else { throw .badAddress(host) }
+            return address
+        }
     }
 }
 

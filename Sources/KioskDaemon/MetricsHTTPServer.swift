@@ -58,44 +58,31 @@ public struct MetricsHTTPServer: Service, Sendable {
     /// Splits a `metrics.listen` value (`127.0.0.1:9464`, `[::1]:9464`, `localhost:9464`) into host
     /// and port, and checks the host is loopback, so a configuration check can refuse it early.
     public static func parseListen(_ text: String) throws(MetricsServerError) -> (host: String, port: Int) {
-        guard let colon = text.lastIndex(of: ":") else { throw .badAddress(text) }
-        var host = String(text[..<colon])
-        let portText = String(text[text.index(after: colon)...])
-        if host.hasPrefix("[") && host.hasSuffix("]") {
-            host = String(host.dropFirst().dropLast())
-        } else if host.contains(":") {
-            throw .badAddress(text)  // an IPv6 address needs brackets before its port
+        let address: ListenAddress
+        do {
+            address = try ListenAddress.parse(text)
+        } catch {
+            switch error {
+            case .notHostAndPort: throw .badAddress(text)
+            case .badPort(let port): throw .badPort(port)
+            case .notAnAddress(let host): throw .badAddress(host)
+            }
         }
-        guard let port = Int(portText), (1...65535).contains(port) else { throw .badPort(portText) }
-        _ = try loopbackAddress(host: host, port: port)
-        return (host, port)
+        _ = try loopbackAddress(address)
+        return (address.host, address.port)
     }
 
-    /// The socket address for `host`, if it is a loopback IP literal (or `localhost`). Names are
-    /// never resolved: `/etc/hosts` must not be able to move the endpoint off loopback.
-    static func loopbackAddress(host: String, port: Int) throws(MetricsServerError) -> SocketAddress {
-        guard (0...65535).contains(port) else { throw .badPort(String(port)) }
-        var literal = host
-        if literal.hasPrefix("[") && literal.hasSuffix("]") { literal = String(literal.dropFirst().dropLast()) }
-        if literal == "localhost" { literal = "127.0.0.1" }
-        let address: SocketAddress
-        do { address = try SocketAddress(ipAddress: literal, port: port) } catch { throw .badAddress(host) }
-        switch address {
-        case .v4(let v4):
-            guard UInt32(bigEndian: v4.address.sin_addr.s_addr) >> 24 == 127 else { throw .notLoopback(host) }
-        case .v6(let v6):
-            let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
-            guard bytes == Array(repeating: 0, count: 15) + [1] else { throw .notLoopback(host) }
-        default:
-            throw .notLoopback(host)
-        }
-        return address
+    /// The socket address, if it is on loopback: metrics are for the local monitoring agent.
+    static func loopbackAddress(_ address: ListenAddress) throws(MetricsServerError) -> SocketAddress {
+        guard let socket = address.socketAddress else { throw .badAddress(address.host) }
+        guard address.isLoopback else { throw .notLoopback(address.host) }
+        return socket
     }
 
     public func run() async throws {
         let address: SocketAddress
         do {
-            address = try Self.loopbackAddress(host: host, port: port)
+            address = try Self.loopbackAddress(ListenAddress(host: host, port: port))
         } catch {
             logger.error("metrics endpoint refused", metadata: ["error": "\(error)"])
             throw error

@@ -59,7 +59,7 @@ public struct RemoteWindowServer: Service, Sendable {
 
     public init(configuration: RemoteWindowConfiguration, directory: OperatorDirectory, runtime: KioskRuntime,
                 logger: Logger, onBound: (@Sendable (Int) -> Void)? = nil) throws {
-        _ = try RemoteWindowConfiguration.socketAddress(host: configuration.host, port: configuration.port)
+        _ = try configuration.socketAddress
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
@@ -89,7 +89,7 @@ public struct RemoteWindowServer: Service, Sendable {
     }
 
     public func run() async throws {
-        let address = try RemoteWindowConfiguration.socketAddress(host: host, port: port)
+        guard let address = ListenAddress(host: host, port: port).socketAddress else { throw RemoteWindowServerError.badAddress(host) }
         let directory = directory
         let tls = tls
         let server: NIOAsyncChannel<EventLoopFuture<Accepted>, Never>
