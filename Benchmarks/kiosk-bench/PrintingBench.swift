@@ -1,3 +1,4 @@
+import DeviceKit
 import Foundation
 import Printing
 import PrintingTestBed
@@ -27,11 +28,11 @@ enum PrintingBench {
     }
 
     static func run(server: CUPSServer, queue: String, runs: Int = 30) async throws -> Result {
-        let content = ReceiptContent(
+        let content = ReceiptContent(ReceiptDocument(
             title: "证照领取回执 Certificate collection receipt",
             lines: ["您已领取：食品经营许可证。请妥善保管。", "You have collected: Food business licence. Please keep it safe."],
             trackingNumber: "HN-2026-000042", time: Date(), kioskID: "kiosk-bench",
-            resultURL: "https://zwfw.hainan.gov.cn/q/R2026112700042?k=9f3a")
+            qrContent: "https://zwfw.hainan.gov.cn/q/R2026112700042?k=9f3a"))
 
         func timed(_ count: Int, clock: clockid_t = CLOCK_MONOTONIC, _ body: () throws -> Void) rethrows -> Distribution {
             func now() -> UInt64 {

@@ -48,10 +48,8 @@ public struct PrintDesk: Sendable {
 
     /// The printer test page: the kiosk, the time and a QR code to scan.
     public func testPageJob(at date: Date) -> PrintJob {
-        let code = "kiosk-test-page:\(kioskID):\(Int(date.timeIntervalSince1970))"
-        let document = ReceiptDocument(title: "打印机测试页 Printer test page", lines: ["打印机工作正常。", "The printer works."],
-                                       trackingNumber: "-", time: date, kioskID: kioskID, qrContent: code)
-        let text = "打印机测试页 Printer test page\n终端 Kiosk: \(kioskID)\n时间 Time: \(date.formatted(.iso8601))\n\(code)\n"
+        let document = ReceiptDocument.testPage(kioskID: kioskID, time: date)
+        let text = "\(document.title)\n终端 Kiosk: \(kioskID)\n时间 Time: \(date.formatted(.iso8601))\n\(document.qrContent)\n"
         return PrintJob(kind: .testPage, title: "test page", format: "text/plain", document: Data(text.utf8), receipt: document)
     }
 }

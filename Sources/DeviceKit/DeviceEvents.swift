@@ -98,6 +98,16 @@ public struct ReceiptDocument: Sendable, Equatable {
     }
 }
 
+extension ReceiptDocument {
+    /// The printer test page: the kiosk, the time, and a QR code an operator can scan to see that
+    /// codes print readably.
+    public static func testPage(kioskID: String, time: Date) -> ReceiptDocument {
+        ReceiptDocument(title: "打印机测试页 Printer test page", lines: ["打印机工作正常。", "The printer works."],
+                        trackingNumber: "-", time: time, kioskID: kioskID,
+                        qrContent: "kiosk-test-page:\(kioskID):\(Int(time.timeIntervalSince1970))")
+    }
+}
+
 /// How a print job ended. A citizen is told to take a document only after `.completed`.
 public enum PrintOutcome: Sendable, Equatable {
     case completed

@@ -9,14 +9,14 @@ struct ReceiptRenderingTests {
     static let url = "https://zwfw.hainan.gov.cn/q/R2026112700042?k=9f3a"
 
     static func receipt() -> ReceiptContent {
-        ReceiptContent(
+        ReceiptContent(ReceiptDocument(
             title: "证照领取回执 Certificate collection receipt",
             lines: [
                 "您已领取：食品经营许可证。请妥善保管，如有疑问请到服务台咨询或拨打12345。",
                 "You have collected: Food business licence. Please keep it safe; for questions ask at the service desk or call 12345.",
             ],
             trackingNumber: "HN-2026-000042", time: Date(timeIntervalSince1970: 1_795_791_900), kioskID: "kiosk-haikou-07",
-            resultURL: url)
+            qrContent: url))
     }
 
     /// pdftotext keeps the words of a line together but may put line breaks where the receipt wrapped.
@@ -58,7 +58,7 @@ struct ReceiptRenderingTests {
 
     @Test("a test page carries the kiosk id, the time and a QR code")
     func testPage() async throws {
-        let content = ReceiptContent.testPage(kioskID: "kiosk-sanya-02", time: Date(timeIntervalSince1970: 1_795_791_900))
+        let content = ReceiptContent(.testPage(kioskID: "kiosk-sanya-02", time: Date(timeIntervalSince1970: 1_795_791_900)))
         let pdf = try ReceiptRenderer(paper: .roll80mm).render(content)
         let text = Self.squeezed(try await PDFTools.text(of: pdf))
         #expect(text.contains("打印机测试页Printertestpage"))
@@ -70,7 +70,7 @@ struct ReceiptRenderingTests {
     @Test("control characters and NULs in outside text are dropped, not drawn and not truncating")
     func controlCharacters() async throws {
         var content = Self.receipt()
-        content.lines = ["before\u{0}\u{1B}[2Jafter 之后"]
+        content.receipt.lines = ["before\u{0}\u{1B}[2Jafter 之后"]
         let text = Self.squeezed(try await PDFTools.text(of: try ReceiptRenderer(paper: .a4).render(content)))
         #expect(text.contains("before[2Jafter之后"), "\(text)")
     }
@@ -78,7 +78,7 @@ struct ReceiptRenderingTests {
     @Test("a URL too long for any QR code is a typed error")
     func tooLongForQR() throws {
         var content = Self.receipt()
-        content.resultURL = "https://example.org/" + String(repeating: "x", count: 4000)
+        content.receipt.qrContent = "https://example.org/" + String(repeating: "x", count: 4000)
         #expect(throws: DeviceError.self) { try ReceiptRenderer(paper: .a4).render(content) }
         do {
             _ = try ReceiptRenderer(paper: .a4).render(content)

@@ -19,7 +19,7 @@ public struct ReceiptRenderer: Sendable {
 
     public func render(_ content: ReceiptContent) throws(DeviceError) -> Data {
         let fonts = try FontLibrary.shared()
-        let qr = try QRMatrix(encoding: content.resultURL)
+        let qr = try QRMatrix(encoding: content.receipt.qrContent)
         let layout = paper.layout
         let buffer = PDFBuffer()
         let initialHeight = layout.height ?? 1000
@@ -29,7 +29,7 @@ public struct ReceiptRenderer: Sendable {
             throw PrinterErrors.renderFailed("cairo could not make a PDF surface")
         }
         defer { cairo_surface_destroy(surface) }
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, content.title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, content.receipt.title)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Kiosk")
         let cr = cairo_create(surface)
         defer { cairo_destroy(cr) }
@@ -58,7 +58,7 @@ public struct ReceiptRenderer: Sendable {
             }
         }
 
-        lines(content.title, bold: true, size: layout.titleSize, centred: true)
+        lines(content.receipt.title, bold: true, size: layout.titleSize, centred: true)
         y += layout.bodySize * 0.4
         operations.append(.rule(y: y))
         y += layout.bodySize

@@ -130,9 +130,7 @@ public final class CUPSPrinter: Printer {
                 _ = try CertificateDocument(pdf: job.document, expectedSHA256: expected).verified()
             }
             if let receipt = job.receipt {
-                let content = ReceiptContent(title: receipt.title, lines: receipt.lines, trackingNumber: receipt.trackingNumber,
-                                             time: receipt.time, kioskID: receipt.kioskID, resultURL: receipt.qrContent)
-                job = try receiptJob(content, kind: job.kind)
+                job = try receiptJob(ReceiptContent(receipt), kind: job.kind)
             }
         } catch {
             return .failed(error)
@@ -185,7 +183,7 @@ public final class CUPSPrinter: Printer {
 
     /// The test page of `kioskctl printer test`: kiosk id, time and a QR code, as this printer takes it.
     public func testPageJob(kioskID: String, time: Date = Date()) throws(DeviceError) -> PrintJob {
-        try receiptJob(.testPage(kioskID: kioskID, time: time), kind: .testPage)
+        try receiptJob(ReceiptContent(.testPage(kioskID: kioskID, time: time)), kind: .testPage)
     }
 
     /// Submits a document and returns its job id without following it (for benchmarks and

@@ -10,7 +10,7 @@ public enum ESCPOSReceipt {
         encoder.align(.centre)
         encoder.emphasis(true)
         encoder.size(width: 1, height: 2)
-        for line in wrap(content.title, columns: columns) { try encoder.line(line) }
+        for line in wrap(content.receipt.title, columns: columns) { try encoder.line(line) }
         encoder.size(width: 1, height: 1)
         encoder.emphasis(false)
         encoder.align(.left)
@@ -20,7 +20,7 @@ public enum ESCPOSReceipt {
         }
         encoder.feed(lines: 1)
         encoder.align(.centre)
-        try encoder.qrCode(content.resultURL)
+        try encoder.qrCode(content.receipt.qrContent)
         try encoder.line(content.labels.scanToQuery)
         encoder.align(.left)
         encoder.feed(lines: 3)
