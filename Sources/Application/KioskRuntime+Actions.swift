@@ -37,7 +37,7 @@ extension KioskRuntime {
             outbox.enqueue(.rating, RatingPayload(kioskId: kioskID, flow: flow, level: level, reason: reason))
         case .record(.assistRequest(let flow, let step)):
             let help = HelpRequest(flow: flow, step: step, language: session.language.rawValue, at: Date())
-            if let hub = remoteAssistance {
+            if let hub = remoteWindow {
                 // Every attached operator sees it at once; with nobody attached the hub queues it.
                 let reached = hub.citizenAskedForHelp(help)
                 send(.answer(.remote(.helpDelivered(toOperators: reached)), visit: visit))
@@ -45,7 +45,7 @@ extension KioskRuntime {
                 queueAssistRequest(help)
             }
         case .remote(let action):
-            guard let hub = remoteAssistance else { break }
+            guard let hub = remoteWindow else { break }
             switch action {
             case .answerConsent(let granted): hub.citizenAnswered(granted: granted)
             case .endTakeover: hub.citizenEndedTakeover()

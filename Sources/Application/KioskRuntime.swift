@@ -40,7 +40,7 @@ public final class KioskRuntime: Service, Sendable {
     private let inputContinuation: AsyncStream<RuntimeInput>.Continuation
     private let snapshot: Mutex<Snapshot>
     /// The remote window, once its server is built; nil when no remote window is configured.
-    private let assistance = Mutex<(any RemoteAssistance)?>(nil)
+    private let remoteWindowLink = Mutex<(any RemoteWindowLink)?>(nil)
     /// Operators' `Identity.Verify` requests waiting for a document to be presented.
     public let identityCheck = IdentityCheck()
     /// When the loop last finished an input; the watchdog reads it to see the loop is not stuck.
@@ -261,12 +261,12 @@ public final class KioskRuntime: Service, Sendable {
     }
 
     /// Connects the remote window, once its server is built.
-    public func attach(_ remote: any RemoteAssistance) {
-        assistance.withLock { $0 = remote }
+    public func attach(_ remote: any RemoteWindowLink) {
+        remoteWindowLink.withLock { $0 = remote }
     }
 
     /// The remote window, when one is configured and built.
-    public var remoteAssistance: (any RemoteAssistance)? { assistance.withLock { $0 } }
+    public var remoteWindow: (any RemoteWindowLink)? { remoteWindowLink.withLock { $0 } }
 
     /// The document presented in this visit, if any, for an operator's identity check.
     public var presentedIdentity: Identity? { snapshot.withLock { $0.identity } }

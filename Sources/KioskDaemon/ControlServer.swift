@@ -139,7 +139,7 @@ public struct ControlServer: Service, Sendable {
         case .printerTest, .printerReprint:
             return await answerPrinter(request)
         case .remote:
-            return ControlResponse(ok: true, remote: runtime.remoteAssistance?.status ?? .notConfigured)
+            return ControlResponse(ok: true, remote: runtime.remoteWindow?.status ?? .notConfigured)
         case .queue, .queueList, .queueRetry, .queueExport, .queueFlush:
             return answerQueue(request)
         case .sim:

@@ -14,4 +14,4 @@ extension RemoteWindowHub {
             waitingHelp: help)
     }
 }
-extension RemoteWindowHub: RemoteAssistance {}
+extension RemoteWindowHub: RemoteWindowLink {}

@@ -4,7 +4,7 @@ import RemoteWindow
 /// The remote window as the session loop sees it: what the citizen asks of the operators and
 /// answers them. The daemon's hub, which holds the operators' connections, implements it; the loop
 /// knows no connection.
-public protocol RemoteAssistance: AnyObject, Sendable {
+public protocol RemoteWindowLink: AnyObject, Sendable {
     /// Tells every attached operator, or queues it for the platform when none is attached; returns
     /// whether an operator got it.
     func citizenAskedForHelp(_ help: HelpRequest) -> Bool
