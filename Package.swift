@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "ResidentID", dependencies: ["DeviceKit"], swiftSettings: strict),
         .target(name: "Printing", dependencies: ["DeviceKit", "CCUPS", "CCairo", "CQREncode"], swiftSettings: strict,
                 linkerSettings: [.linkedLibrary("fontconfig")]),
-        .target(name: "USBScanner", dependencies: [
+        .target(name: "CodeScanners", dependencies: [
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "ScannedDocuments", "CSANE"], swiftSettings: strict),
@@ -116,7 +116,7 @@ let package = Package(
         // Composition: the configuration, the driver list, the servers and the services.
         .target(name: "KioskDaemon", dependencies: [
             "Application", "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "OutboxStatus", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
-            "USBScanner", "SmartCard", "ResidentID", "Printing", "DocumentScan",
+            "CodeScanners", "SmartCard", "ResidentID", "Printing", "DocumentScan",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -128,7 +128,7 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon", "KioskControl", "RemoteWindow", "DeviceKit", "Flows", "TerminalUI", "USBScanner", "DocumentScan",
+            "KioskDaemon", "KioskControl", "RemoteWindow", "DeviceKit", "Flows", "TerminalUI", "CodeScanners", "DocumentScan",
             "SmartCard", "ResidentID",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
@@ -161,10 +161,10 @@ let package = Package(
         // libumockdev's testbed API, for usb-scanner-replay only.
         .systemLibrary(name: "CUMockdev", path: "Tools/CUMockdev", pkgConfig: "umockdev-1.0",
                        providers: [.apt(["libumockdev-dev"])]),
-        // Runs the usb-hid driver against a umockdev testbed for USBScannerTests (it needs
+        // Runs the usb-hid driver against a umockdev testbed for CodeScannersTests (it needs
         // libumockdev's preload library, hence a program of its own).
         .executableTarget(name: "usb-scanner-replay", dependencies: [
-            "USBScanner", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
+            "CodeScanners", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
         ], path: "Tools/usb-scanner-replay", swiftSettings: strict),
         // The platform's stand-in for development, tests, the demo and the benchmarks: a real
         // HTTP server with its own SQLite store.
@@ -192,7 +192,7 @@ let package = Package(
 
         // libFuzzer targets (scripts/fuzz.sh NAME): each depends only on the module it fuzzes; without
         // -DFUZZING they replay the files they are given.
-        .executableTarget(name: "fuzz-hid-report", dependencies: ["FuzzSupport", "USBScanner"], path: "Fuzz/hid-report",
+        .executableTarget(name: "fuzz-hid-report", dependencies: ["FuzzSupport", "CodeScanners"], path: "Fuzz/hid-report",
                           exclude: ["seeds"], swiftSettings: strict),
         .executableTarget(name: "fuzz-code-classifier", dependencies: ["FuzzSupport", "Flows"], path: "Fuzz/code-classifier",
                           exclude: ["seeds"], swiftSettings: strict),
@@ -208,7 +208,7 @@ let package = Package(
         .testTarget(name: "SmartCardTests", dependencies: ["SmartCard", "DeviceKit", "CardEmulator"], swiftSettings: strict),
         .testTarget(name: "ResidentIDTests", dependencies: ["ResidentID", "GA467Emulator", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "PrintingTests", dependencies: ["Printing", "DeviceKit", "PrintingTestBed"], swiftSettings: strict),
-        .testTarget(name: "USBScannerTests", dependencies: ["USBScanner", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
+        .testTarget(name: "CodeScannersTests", dependencies: ["CodeScanners", "DeviceKit", "usb-scanner-replay"], swiftSettings: strict),
         .testTarget(name: "DocumentScanTests", dependencies: ["DocumentScan", "ScannedDocuments", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "OutboxTests", dependencies: [
             "Outbox", "OutboxStatus", "PlatformStandIn", "WireFormat",

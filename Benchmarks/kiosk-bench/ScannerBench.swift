@@ -1,7 +1,7 @@
+import CodeScanners
 import DeviceKit
 import Flows
 import Foundation
-import USBScanner
 
 /// Code scanned to flow event (issue 5, goal ≤ 2 ms host time): the reports of one code are
 /// decoded as the USB thread does, the code goes through a `DeviceEventSink` into an `AsyncStream`

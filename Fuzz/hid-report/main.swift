@@ -1,6 +1,6 @@
+import CodeScanners
 import Foundation
 import FuzzSupport
-import USBScanner
 
 /// One input through both report decoders: cut into 8-byte keyboard reports and 64-byte HID POS
 /// reports (the last piece short), as a scanner would send them one after another.

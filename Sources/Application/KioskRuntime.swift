@@ -10,8 +10,8 @@ import ScreenModel
 import ServiceLifecycle
 import Synchronization
 import TerminalUI
-import YAMLData
 import UnixSignals
+import YAMLData
 
 /// The kiosk's heart: one loop that owns the citizen's session, feeds it device events, keys and
 /// time, performs the actions it asks for, and publishes its screen to every viewer.

@@ -92,7 +92,7 @@ public enum DeviceErrorCode: String, Sendable, Codable, CaseIterable, CustomStri
     case resetRequested = "reset-requested"
     case ptyFailed = "pty-failed"
 
-    // Code scanners: libusb and the scanner's reports (USBScanner).
+    // Code scanners: libusb and the scanner's reports (CodeScanners).
     case usbAccessDenied = "usb-access-denied"
     case usbBusy = "usb-busy"
     case usbError = "usb-error"

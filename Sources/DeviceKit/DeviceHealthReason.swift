@@ -28,9 +28,9 @@ extension DeviceHealth {
 
         // Conditions that are no device error, each made by one driver family.
 
-        /// A scanner's worker thread has not reported yet (USBScanner).
+        /// A scanner's worker thread has not reported yet (CodeScanners).
         public static let starting = Reason(rawValue: "starting")
-        /// libusb lost the scanner's transfer for another reason than an unplug (USBScanner).
+        /// libusb lost the scanner's transfer for another reason than an unplug (CodeScanners).
         public static let transferFailed = Reason(rawValue: "transfer-failed")
         /// No PC/SC reader by the configured name (SmartCard).
         public static let readerMissing = Reason(rawValue: "reader-missing")

@@ -1,9 +1,9 @@
+import CodeScanners
 import DeviceKit
 import DocumentScan
 import Printing
 import ResidentID
 import SmartCard
-import USBScanner
 
 extension DeviceDrivers {
     /// Every driver family linked into kioskd. A driver module adds its factory here; a module

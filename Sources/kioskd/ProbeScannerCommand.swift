@@ -2,11 +2,11 @@ import ArgumentParser
 import DeviceKit
 import DocumentScan
 import struct Flows.CodeClassifier
+import CodeScanners
 import Foundation
 import KioskDaemon
 import Synchronization
 import TerminalUI
-import USBScanner
 
 /// `kioskd probe scanner`: an installer's check of a scanner without the daemon. A code scanner is
 /// started with its driver and every code read is printed (with the kind `codes.yaml` gives it); a

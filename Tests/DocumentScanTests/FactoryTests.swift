@@ -1,7 +1,7 @@
+import CSANE
 import DeviceKit
 import Foundation
 import Testing
-import CSANE
 @testable import DocumentScan
 
 /// The factory reads the catalog entry and kiosk.yaml's connection settings, checks them, and opens nothing.

@@ -8,7 +8,7 @@ import Testing
 /// kioskd as the control that shows the check can see a driver when there is one.
 @Suite struct KioskctlLinkTests {
     /// Swift modules that hold drivers or compose them; a symbol of theirs is mangled `$s<length><name>`.
-    static let driverModules = ["SmartCard", "ResidentID", "USBScanner", "Printing", "DocumentScan", "KioskDaemon"]
+    static let driverModules = ["SmartCard", "ResidentID", "CodeScanners", "Printing", "DocumentScan", "KioskDaemon"]
     /// The outbox's store and uploader, and the libraries under them.
     static let storeModules = ["Outbox", "GRDB", "AsyncHTTPClient"]
     /// The device C libraries the drivers link, and SQLite.

@@ -1,6 +1,6 @@
 import Application
-import Flows
 import DeviceKit
+import Flows
 import Foundation
 import KioskDaemon
 import Logging

@@ -5,8 +5,8 @@ import KioskDaemon
 import Logging
 import RemoteWindow
 import ScreenModel
-import Testing
 import TerminalUI
+import Testing
 import YAMLData
 #if canImport(Glibc)
 import Glibc

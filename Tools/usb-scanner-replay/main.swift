@@ -1,4 +1,4 @@
-// Runs the usb-hid scanner driver against a umockdev testbed, for USBScannerTests: the driver and
+// Runs the usb-hid scanner driver against a umockdev testbed, for CodeScannersTests: the driver and
 // libusb are the real ones, the USB device is a sysfs description plus a replay of interrupt-IN
 // URBs (Devices/fixtures/). libumockdev's preload library must be loaded
 // (LD_PRELOAD=libumockdev-preload.so.0), which is why this is a program of its own.
@@ -12,11 +12,11 @@
 //        [--replug-ioctl FILE.ioctl] [--scans-per-second N] [--scan-burst N] [--arrival-wait-ms N]
 //        [--timeout-ms N] [--manager yes]
 import CUMockdev
+import CodeScanners
 import DeviceKit
 import Foundation
 import Logging
 import Synchronization
-import USBScanner
 
 let devicePath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1"
 

@@ -1,5 +1,5 @@
-import Foundation
 import DeviceKit
+import Foundation
 
 /// What was read from an eMRTD chip, and which checks passed.
 public struct PassportDocument: Sendable, Equatable {

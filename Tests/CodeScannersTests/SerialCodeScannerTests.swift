@@ -1,8 +1,8 @@
+import CodeScanners
 import DeviceKit
 import Foundation
 import Synchronization
 import Testing
-import USBScanner
 
 // glibc declares these only under _XOPEN_SOURCE, which the Glibc module does not define.
 @_silgen_name("posix_openpt") private func posixOpenpt(_ flags: Int32) -> Int32

@@ -1,5 +1,5 @@
 import Testing
-@testable import USBScanner
+@testable import CodeScanners
 
 @Suite struct ScanRateLimiterTests {
     @Test func aThousandScansASecondAreCutToTheRate() {

@@ -1,7 +1,7 @@
 import DeviceKit
 import Foundation
 import Testing
-@testable import USBScanner
+@testable import CodeScanners
 
 @Suite struct USBHIDDriverFactoryTests {
     let entry = CatalogEntry(model: "honeywell-1900", name: "Honeywell", category: .codeScanner, driver: .usbHID,

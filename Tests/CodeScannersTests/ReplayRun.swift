@@ -41,7 +41,7 @@ struct ReplayRun {
         return nil
     }
 
-    /// The replay program, built next to the test bundle (USBScannerTests depends on it).
+    /// The replay program, built next to the test bundle (CodeScannersTests depends on it).
     static func program() -> String {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("usb-scanner-replay").path

@@ -1,5 +1,5 @@
 import Testing
-@testable import USBScanner
+@testable import CodeScanners
 
 /// A HID POS scanned-data report.
 func posReport(_ data: some Collection<UInt8>, symbology: String = "]Q1", continued: Bool = false, length: Int? = nil) -> [UInt8] {

@@ -1,5 +1,5 @@
 import Testing
-@testable import USBScanner
+@testable import CodeScanners
 
 /// A boot-keyboard report: modifiers, reserved, up to six keys.
 func keys(_ usages: UInt8..., shift: Bool = false) -> [UInt8] {
