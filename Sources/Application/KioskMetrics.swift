@@ -30,16 +30,13 @@ public final class KioskMetrics: Sendable {
 
     /// A citizen chose a flow (the runtime's `flowStarted` action).
     public func flowStarted(flow: String) {
-        registry.makeCounter(descriptor: Family.flowsStarted.descriptor, labels: [("flow", Self.sanitize(flow))])
-            .increment()
+        increment(.flowsStarted, [("flow", flow)])
     }
 
     /// A visit ended; `reason` is `finished`, `idle-timeout`, `cancelled` or `card-removed`
     /// (`SessionEndReason.rawValue`).
     public func sessionEnded(flow: String, reason: String) {
-        registry.makeCounter(descriptor: Family.sessions.descriptor,
-                             labels: [("flow", Self.sanitize(flow)), ("outcome", Self.sanitize(reason))])
-            .increment()
+        increment(.sessions, [("flow", flow), ("outcome", reason)])
     }
 
     /// A device's health as last reported; `state` is `DeviceHealth.State.rawValue`. A state outside
@@ -60,16 +57,18 @@ public final class KioskMetrics: Sendable {
     /// Something went wrong that an operator should see in a graph; `kind` is a short code such as
     /// `DeviceError.code` or `collection-not-recorded`, never a message with details.
     public func error(kind: String) {
-        registry.makeCounter(descriptor: Family.errors.descriptor, labels: [("kind", Self.sanitize(kind))])
-            .increment()
+        increment(.errors, [("kind", kind)])
     }
 
     /// A print job ended; `kind` is `certificate`, `receipt` or `test-page`, `outcome` is
     /// `completed` or `failed`.
     public func printFinished(kind: String, outcome: String) {
-        registry.makeCounter(descriptor: Family.prints.descriptor,
-                             labels: [("kind", Self.sanitize(kind)), ("outcome", Self.sanitize(outcome))])
-            .increment()
+        increment(.prints, [("kind", kind), ("outcome", outcome)])
+    }
+
+    /// Counts one in `family`'s series for `labels`, their values sanitised (they may come from data).
+    private func increment(_ family: Family, _ labels: [(String, String)]) {
+        registry.makeCounter(descriptor: family.descriptor, labels: labels.map { ($0.0, Self.sanitize($0.1)) }).increment()
     }
 
     /// The outbox as it is now; call before rendering (see `MetricsHTTPServer`'s `refresh`).

@@ -98,12 +98,7 @@ enum IdentityProbe {
     /// permanent residence cards); a bad check character comes back as the read's failure.
     static func readGA467(path: String, baud: Int) async throws(DeviceError) -> Read {
         let reader = GA467Reader(id: "probe", settings: GA467Reader.Settings(path: path, baud: baud))
-        let (events, continuation) = AsyncStream.makeStream(of: DeviceEvent.self)
-        do {
-            try await reader.start(sink: DeviceEventSink(deviceID: reader.id, role: .identityReader) { continuation.yield($0) })
-        } catch {
-            throw DeviceError(code: .readerOffline, action: .reset, detail: "cannot open \(path): \(error)")
-        }
+        let events = try await startListening(to: reader) { "cannot open \(path): \($0)" }
         defer { Task { await reader.stop() } }
         var read = try await readAnnounced(from: events)
         if read.identity.number.count == 18 { read.checks["id-number-check-digit"] = ResidentIDNumber.isValid(read.identity.number) }
@@ -113,12 +108,7 @@ enum IdentityProbe {
     /// The simulated reader: its specimen passport with a key, else its resident ID card.
     static func readSimulated(accessKey: DocumentAccessKey?) async throws(DeviceError) -> Read {
         let reader = SimulatedIdentityReader(id: "sim", readLatency: .milliseconds(50))
-        let (events, continuation) = AsyncStream.makeStream(of: DeviceEvent.self)
-        do {
-            try await reader.start(sink: DeviceEventSink(deviceID: reader.id, role: .identityReader) { continuation.yield($0) })
-        } catch {
-            throw DeviceError(code: .readerOffline, action: .reset, detail: "the simulated reader did not start: \(error)")
-        }
+        let events = try await startListening(to: reader) { "the simulated reader did not start: \($0)" }
         defer { Task { await reader.stop() } }
         if let accessKey {
             reader.placeDocument(SimulatedIdentities.passport)
@@ -126,6 +116,19 @@ enum IdentityProbe {
         }
         reader.insert(SimulatedIdentities.residentID)
         return try await readAnnounced(from: events)
+    }
+
+    /// Starts `reader` and returns what it reports; a start that fails is the reader being offline,
+    /// told as `failure` says.
+    static func startListening(to reader: any IdentityReader,
+                               failure: (any Error) -> String) async throws(DeviceError) -> AsyncStream<DeviceEvent> {
+        let (events, continuation) = AsyncStream.makeStream(of: DeviceEvent.self)
+        do {
+            try await reader.start(sink: DeviceEventSink(deviceID: reader.id, role: .identityReader) { continuation.yield($0) })
+        } catch {
+            throw DeviceError(code: .readerOffline, action: .reset, detail: failure(error))
+        }
+        return events
     }
 
     /// The first document a reader announces by itself (card readers: no key needed).
