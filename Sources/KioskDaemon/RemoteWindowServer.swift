@@ -21,6 +21,8 @@ import Synchronization
 public struct RemoteWindowServer: Service, Sendable {
     public let host: String
     public let port: Int
+    /// Where it binds: `host` and `port`, checked when the server is built.
+    private let address: SocketAddress
     let directory: OperatorDirectory
     let tls: NIOSSLContext?
     let runtime: KioskRuntime
@@ -59,7 +61,7 @@ public struct RemoteWindowServer: Service, Sendable {
 
     public init(configuration: RemoteWindowConfiguration, directory: OperatorDirectory, runtime: KioskRuntime,
                 logger: Logger, onBound: (@Sendable (Int) -> Void)? = nil) throws {
-        _ = try configuration.socketAddress
+        address = try configuration.socketAddress
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             do {
                 let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
@@ -89,7 +91,7 @@ public struct RemoteWindowServer: Service, Sendable {
     }
 
     public func run() async throws {
-        guard let address = ListenAddress(host: host, port: port).socketAddress else { throw RemoteWindowServerError.badAddress(host) }
+        let address = address
         let directory = directory
         let tls = tls
         let server: NIOAsyncChannel<EventLoopFuture<Accepted>, Never>
