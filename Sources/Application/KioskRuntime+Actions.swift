@@ -25,7 +25,7 @@ extension KioskRuntime {
                 self.send(.answer(.printFinished(outcome), visit: visit))
             }
         case .recordCollection(let pickup, let flow):
-            pickups.recordCollection(CollectionPayload(pickupId: pickup.id, kioskId: kioskID, flow: flow,
+            pickups.recordCollection(CollectionPayload(pickupId: pickup.id, flow: flow,
                                                        collector: session.presentedIdentity.map(CitizenRecord.init(identity:))))
         case .printReceipt(let receipt):
             let job = printDesk.receiptJob(receipt, at: Date())
@@ -34,7 +34,7 @@ extension KioskRuntime {
                 self.send(.answer(.printFinished(outcome), visit: visit))
             }
         case .record(.rating(let flow, let level, let reason)):
-            outbox.enqueue(.rating, RatingPayload(kioskId: kioskID, flow: flow, level: level, reason: reason))
+            outbox.enqueue(.rating, RatingPayload(flow: flow, level: level, reason: reason))
         case .record(.assistRequest(let flow, let step)):
             let help = HelpRequest(flow: flow, step: step, language: session.language.rawValue, at: Date())
             if let hub = remoteWindow {
@@ -82,7 +82,7 @@ extension KioskRuntime {
             }
         case .submit(let submission):
             let reference = SubmissionDesk.makeReference(kioskID: kioskID)
-            let payload = SubmissionPayload(kioskId: kioskID, reference: reference,
+            let payload = SubmissionPayload(reference: reference,
                                             serviceId: submission.serviceID, pages: submission.pages,
                                             identified: submission.identified,
                                             applicant: session.presentedIdentity.map(CitizenRecord.init(identity:)))
@@ -110,7 +110,7 @@ extension KioskRuntime {
 
     /// Queues a Help request for the platform's staff: nobody was attached to answer it here.
     public func queueAssistRequest(_ help: HelpRequest) {
-        outbox.enqueue(.assistRequest, AssistPayload(kioskId: settings.kioskID, flow: help.flow ?? KioskContent.homeFlow,
+        outbox.enqueue(.assistRequest, AssistPayload(flow: help.flow ?? KioskContent.homeFlow,
                                                      step: help.step ?? "", language: help.language))
     }
 

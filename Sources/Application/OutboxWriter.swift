@@ -31,7 +31,7 @@ final class OutboxWriter: Sendable {
 
     func enqueue<Payload: Encodable & Sendable>(_ type: OutboxItemType, _ payload: Payload) {
         do {
-            let item = try store.enqueue(type: type, encodable: payload)
+            let item = try store.enqueue(type: type, payload: encode(type, payload))
             logger.debug("queued", metadata: ["type": "\(type.rawValue)", "item": "\(item.id)"])
             writeSucceeded()
         } catch {
@@ -43,12 +43,17 @@ final class OutboxWriter: Sendable {
         }
     }
 
+    /// The item's JSON, with this kiosk's id among its fields.
+    func encode(_ type: OutboxItemType, _ payload: some Encodable & Sendable) throws(StoreError) -> Data {
+        try KioskStore.encodePayload(payload, type: type, kioskID: kioskID)
+    }
+
     /// A write of an item succeeded: the queue takes items again.
     func writeSucceeded() { writeFailure.withLock { $0 = nil } }
 
     /// An alert for the operator that no device reports (a print that failed, a collection not recorded).
     func alert(code: String, detail: String) {
-        enqueue(.deviceAlert, AlertPayload(kioskId: kioskID, code: code, detail: detail))
+        enqueue(.deviceAlert, AlertPayload(code: code, detail: detail))
     }
 
     /// A device that becomes unusable, or recovers from that, is queued as a device alert for the
@@ -61,7 +66,7 @@ final class OutboxWriter: Sendable {
         let becameUnusable = !health.isUsable && previous != health
         let recovered = health.isUsable && previous.map { !$0.isUsable } == true
         guard becameUnusable || recovered else { return }
-        enqueue(.deviceAlert, DeviceAlertPayload(kioskId: kioskID, deviceId: deviceID, role: role.rawValue,
+        enqueue(.deviceAlert, DeviceAlertPayload(deviceId: deviceID, role: role.rawValue,
                                                  state: health.state.rawValue, reason: health.reason?.rawValue,
                                                  action: health.action.rawValue))
     }

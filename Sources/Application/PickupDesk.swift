@@ -47,7 +47,7 @@ public struct PickupDesk: Sendable {
     /// after the print job completed.
     func recordCollection(_ payload: CollectionPayload) {
         do {
-            let data = try KioskStore.makePayloadEncoder().encode(payload)
+            let data = try outbox.encode(.collection, payload)
             try store.recordCollection(pickupID: payload.pickupId, payload: data)
         } catch {
             logger.error("collection not recorded", metadata: ["pickup": "\(payload.pickupId)", "error": "\(error)"])

@@ -54,7 +54,7 @@ final class SubmissionDesk: Sendable {
                                                     attributes: [.posixPermissions: 0o700])
             let path = try ScannedDocument(pages: pages).writePDF(inFolder: folder)
             written = path
-            let data = try KioskStore.makePayloadEncoder().encode(payload)
+            let data = try outbox.encode(.submission, payload)
             let item = try store.enqueue(type: .submission, payload: data,
                                          attachments: [AttachmentSource(path: path, mediaType: ScannedDocument.pdfMediaType)])
             logger.info("submission queued with its scanned pages", metadata: ["item": "\(item.id)", "pages": "\(pages.count)"])

@@ -54,7 +54,8 @@ extension ControlServer {
         var queued = 0
         for _ in 0..<max(0, min(count, 10_000)) {
             do {
-                try runtime.store.enqueue(type: .deviceEvent, encodable: SimulatedEvent(kioskId: runtime.settings.kioskID))
+                try runtime.store.enqueue(type: .deviceEvent, payload: KioskStore.encodePayload(
+                    SimulatedEvent(), type: .deviceEvent, kioskID: runtime.settings.kioskID))
                 queued += 1
             } catch {
                 return ControlResponse(ok: false, error: "queued \(queued), then: \(error)", count: queued)
@@ -65,6 +66,5 @@ extension ControlServer {
 }
 
 private struct SimulatedEvent: Codable, Sendable {
-    var kioskId: String
     var event = "simulated"
 }

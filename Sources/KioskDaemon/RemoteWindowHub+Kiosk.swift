@@ -36,8 +36,7 @@ extension RemoteWindowHub {
         let devices = kiosk.devices
         switch request.command {
         case .status:
-            let entries = await devices.snapshot().map { DeviceStatusEntry(id: $0.id, role: $0.role, health: $0.health) }
-            return .status(entries)
+            return .status(await devices.snapshot())
         case .reset(let id):
             guard await devices.device(id: id) != nil else { return .failed(.unsupportedData("no device \(id) at this kiosk")) }
             do throws(DeviceError) {

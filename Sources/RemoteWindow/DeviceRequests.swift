@@ -36,19 +36,9 @@ public struct DeviceRequest: Sendable, Hashable {
     }
 }
 
-/// One device's line in `Device.Status`.
-public struct DeviceStatusEntry: Sendable, Equatable {
-    public var id: String
-    public var role: DeviceRole
-    public var health: DeviceHealth
-
-    public init(id: String, role: DeviceRole, health: DeviceHealth) {
-        self.id = id
-        self.role = role
-        self.health = health
-    }
-
-    public var json: JSONValue {
+extension DeviceSnapshot {
+    /// The device's line in `Device.Status`: its id, role and health.
+    var statusJSON: JSONValue {
         var fields: JSONObject = [
             "id": .string(id), "role": .string(role.rawValue), "state": .string(health.state.rawValue),
             "action": .string(health.action.rawValue),
@@ -61,7 +51,7 @@ public struct DeviceStatusEntry: Sendable, Equatable {
 /// How the kiosk finished a ``DeviceRequest``.
 public enum DeviceOutcome: Sendable, Equatable {
     /// `Device.Status`: every device.
-    case status([DeviceStatusEntry])
+    case status([DeviceSnapshot])
     /// Reset or test print done.
     case done
     /// `Identity.Verify`: the document read. The session masks it unless the citizen consented.

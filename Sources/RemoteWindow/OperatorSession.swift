@@ -342,7 +342,7 @@ public struct OperatorSession: Sendable {
             let completion: Completion
             switch outcome {
             case .status(let devices):
-                completion = .success(["devices": .array(devices.map(\.json))])
+                completion = .success(["devices": .array(devices.map(\.statusJSON))])
             case .done:
                 completion = .success()
             case .identity(let identity):

@@ -41,6 +41,26 @@ struct KioskStoreOutboxTests {
         }
     }
 
+    @Test("every payload type is stamped with the kiosk's id: one flat object, sorted keys")
+    func payloadsCarryTheKioskID() throws {
+        let rating = try KioskStore.encodePayload(RatingPayload(flow: "collect", level: 2, reason: nil),
+                                                  type: .rating, kioskID: "HK-01")
+        #expect(String(decoding: rating, as: UTF8.self)
+            == #"{"flow":"collect","kioskId":"HK-01","level":2,"levelName":"satisfied"}"#)
+        let collection = try KioskStore.encodePayload(
+            CollectionPayload(pickupId: "P-1", flow: "collect", collector: CitizenRecord(kind: "passport", number: "E1", name: "A")),
+            type: .collection, kioskID: "HK-01")
+        #expect(String(decoding: collection, as: UTF8.self)
+            == #"{"collector":{"kind":"passport","name":"A","number":"E1"},"flow":"collect","kioskId":"HK-01","pickupId":"P-1"}"#)
+        let error = #expect(throws: StoreError.self) {
+            try KioskStore.encodePayload(["bad": Double.nan], type: .deviceEvent, kioskID: "HK-01")
+        }
+        guard case .payloadNotEncodable(type: "device-event", _)? = error else {
+            Issue.record("expected payloadNotEncodable for device-event, got \(String(describing: error))")
+            return
+        }
+    }
+
     @Test("a payload that cannot be encoded queues nothing")
     func unencodablePayload() throws {
         try withStore { store, _ throws in

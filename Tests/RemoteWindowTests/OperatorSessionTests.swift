@@ -153,10 +153,14 @@ import Testing
     @Test func deviceStatusListsDevices() {
         var session = attached(tess)
         _ = session.handle(.received(command(.deviceStatus, 2)), consent: Consent(), now: t0)
+        func device(_ id: String, _ role: DeviceRole, _ category: DeviceCategory, _ health: DeviceHealth) -> DeviceSnapshot {
+            DeviceSnapshot(id: id, role: role, category: category, driver: "sim", model: "sim-\(id)",
+                           health: health, healthSince: t0, counters: DeviceCounters())
+        }
         let entries = [
-            DeviceStatusEntry(id: "reader", role: .identityReader, health: .online),
-            DeviceStatusEntry(id: "receipt", role: .receiptPrinter,
-                              health: DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish)),
+            device("reader", .identityReader, .identityReader, .online),
+            device("receipt", .receiptPrinter, .printer,
+                   DeviceHealth(state: .userError, reason: .mediaEmpty, action: .replenish)),
         ]
         let actions = session.handle(.kiosk(.commandFinished(requestId: 2, .status(entries))), consent: Consent(), now: t0)
         #expect(actions.envelopes[0].payload?["devices"] == [
