@@ -7,8 +7,10 @@ public struct Screen: Sendable, Equatable {
     public var paragraphs: [Paragraph]
     /// Numbered choices; each is chosen by its key or by a tap.
     public var options: [Option]
-    /// A text field being typed into on the on-screen keypad, if any.
+    /// A text field being typed into, if any.
     public var field: InputField?
+    /// The on-screen keys under the field, for a kiosk with a touch screen and no keyboard.
+    public var keypad: Keypad?
     /// Banners above the body: services unavailable, kiosk offline, the idle countdown.
     public var notices: [Paragraph]
     /// Always-present commands (Help, language, back), drawn as buttons in the footer.
@@ -77,6 +79,38 @@ extension Screen {
             self.value = value
             self.placeholder = placeholder
             self.maxLength = maxLength
+        }
+    }
+
+    /// Keys drawn under the field: each types its character, `eraseLabel` sends Backspace and
+    /// `confirmLabel` Enter, so a touch screen needs no keyboard. A physical keypad works beside it.
+    public struct Keypad: Sendable, Equatable {
+        public enum Layout: String, Sendable, Equatable {
+            /// 0–9: pickup codes, dates.
+            case digits
+            /// 0–9 and A–Z: passport and application numbers.
+            case alphanumeric
+        }
+
+        public var layout: Layout
+        /// The key that erases the last character, e.g. 删除 / Delete.
+        public var eraseLabel: String
+        /// The key that ends the entry, e.g. 确认 / OK.
+        public var confirmLabel: String
+
+        public init(layout: Layout, eraseLabel: String, confirmLabel: String) {
+            self.layout = layout
+            self.eraseLabel = eraseLabel
+            self.confirmLabel = confirmLabel
+        }
+
+        /// The character keys, row by row as drawn; erase and confirm end the first row.
+        public var characterRows: [[String]] {
+            let digits = "1234567890".map(String.init)
+            switch layout {
+            case .digits: return [digits]
+            case .alphanumeric: return [digits, "ABCDEFGHIJKLM".map(String.init), "NOPQRSTUVWXYZ".map(String.init)]
+            }
         }
     }
 

@@ -68,6 +68,18 @@ public struct CellBuffer: Sendable, Equatable {
         }
     }
 
+    /// Draws the cells of `rect` (clipped to the buffer) in `style`, keeping their text.
+    public mutating func restyle(_ rect: Rect, style: Style) {
+        let left = max(0, rect.column), right = min(columns, rect.column + rect.columns)
+        let top = max(0, rect.row), bottom = min(rows, rect.row + rect.rows)
+        guard left < right, top < bottom else { return }
+        for row in top..<bottom {
+            for column in left..<right {
+                cells[row * columns + column].style = style   // text untouched: no glyph is split
+            }
+        }
+    }
+
     /// The characters of one row, continuation cells left out: for tests, logs and screen readers.
     public func text(ofRow row: Int) -> String {
         guard row >= 0, row < rows else { return "" }

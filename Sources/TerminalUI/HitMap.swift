@@ -14,14 +14,28 @@ public struct HitMap: Sendable, Equatable {
 
     public init() {}
 
+    /// Adds a button; a part drawn right under a part of the same button (the same key and columns)
+    /// makes it taller, so a button of several rows is one region.
     mutating func add(_ rect: Rect, key: Key) {
         guard rect.columns > 0, rect.rows > 0 else { return }
-        regions.append(Region(rect: rect, key: key))
+        if let above = regions.lastIndex(where: {
+            $0.key == key && $0.rect.column == rect.column && $0.rect.columns == rect.columns
+                && $0.rect.row + $0.rect.rows == rect.row
+        }) {
+            regions[above].rect.rows += rect.rows
+        } else {
+            regions.append(Region(rect: rect, key: key))
+        }
+    }
+
+    /// The button drawn at that cell, if any.
+    public func region(atColumn column: Int, row: Int) -> Region? {
+        regions.first { $0.rect.contains(column: column, row: row) }
     }
 
     /// The key of the button drawn at that cell, if any.
     public func key(atColumn column: Int, row: Int) -> Key? {
-        regions.first { $0.rect.contains(column: column, row: row) }?.key
+        region(atColumn: column, row: row)?.key
     }
 
     /// A tap resolved to the key under it; any other key unchanged; nil for a tap on nothing.

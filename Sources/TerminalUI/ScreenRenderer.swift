@@ -3,10 +3,11 @@ import ScreenModel
 /// Draws a ``Screen`` description into a fresh ``CellBuffer``, and records where its buttons are.
 ///
 /// The layout, from the top: a title bar; the notices as banners; a blank line; the paragraphs,
-/// wrapped; the input field as `label: [ value___ ]`; the options as buttons, one per line (two
-/// columns when there are more than six and room for them), each with its detail on the next line.
-/// The second-last row holds the commands (Help, language, back) as buttons and the last row the
-/// status line. Content is centred in a column of at most ``maxContentWidth`` so a wide screen does not
+/// wrapped; the input field as `label: [ value___ ]` with its on-screen keypad below; the options as
+/// buttons, one per line (two columns when there are more than six and room for them), each with its
+/// detail on the next line. Above the last row, a band of three rows holds the commands (Help,
+/// language, back) as buttons big enough for a finger (one row on a screen too small for that), and
+/// the last row the status line. Content is centred in a column of at most ``maxContentWidth`` so a wide screen does not
 /// make lines hard to follow. When the body does not fit, paragraphs are cut first, then the rest,
 /// each cut marked with `…`; the two footer rows are never drawn over.
 ///
@@ -15,6 +16,11 @@ public struct ScreenRenderer: Sendable {
     public var theme: Theme
     /// The widest the content column grows on a big screen.
     public var maxContentWidth = 100
+    /// How tall a command button and an on-screen key are: at 80×24 on a 19-inch panel a cell is
+    /// about 4.8 × 12 mm, so three rows by five columns make a key a finger hits.
+    public static let buttonRows = 3
+    /// Screens shorter than this draw the commands in one row, to leave room for the body.
+    public static let tallButtonsMinimumRows = 12
 
     public init(theme: Theme = .highContrast) {
         self.theme = theme
@@ -22,8 +28,10 @@ public struct ScreenRenderer: Sendable {
 
     /// Draws `screen` at the given size. With `maskPersonalData`, the text of paragraphs, notices and
     /// options marked personal, and the field's value, are drawn as `*` of the same width: what a
-    /// remote operator sees before the citizen consents.
-    public func render(_ screen: Screen, columns: Int, rows: Int, maskPersonalData: Bool = false) -> RenderedFrame {
+    /// remote operator sees before the citizen consents. `pressed`, a button of the previous frame
+    /// that was just tapped, is drawn in the pressed style where the same button stands in this one.
+    public func render(_ screen: Screen, columns: Int, rows: Int, maskPersonalData: Bool = false,
+                       pressed: HitMap.Region? = nil) -> RenderedFrame {
         var buffer = CellBuffer(columns: columns, rows: rows, style: theme.base)
         var hitMap = HitMap()
         guard buffer.columns > 0, buffer.rows > 0 else { return RenderedFrame(buffer: buffer, hitMap: hitMap) }
@@ -48,17 +56,19 @@ public struct ScreenRenderer: Sendable {
         buffer.put(TextLayout.truncate(screen.title, width: width), column: left, row: 0, style: theme.titleBar)
 
         let statusRow = buffer.rows >= 2 ? buffer.rows - 1 : nil
-        let commandRow = buffer.rows >= 3 ? buffer.rows - 2 : nil
+        let bandRows = buffer.rows >= Self.tallButtonsMinimumRows ? Self.buttonRows : 1
+        let commandTop = buffer.rows >= 3 ? buffer.rows - 1 - bandRows : nil
         if let statusRow {
             buffer.put(TextLayout.truncate(screen.statusLine, width: width), column: left, row: statusRow,
                        style: theme.muted)
         }
-        if let commandRow {
-            drawCommands(screen.commands, row: commandRow, left: left, width: width, buffer: &buffer, hitMap: &hitMap)
+        if let commandTop {
+            drawCommands(screen.commands, band: Rect(column: left, row: commandTop, columns: width, rows: bandRows),
+                         buffer: &buffer, hitMap: &hitMap)
         }
 
         let bodyTop = 1
-        let bodyBottom = commandRow ?? statusRow ?? buffer.rows
+        let bodyBottom = commandTop ?? statusRow ?? buffer.rows
         let lines = fit(context.bodyLines(for: screen), into: max(0, bodyBottom - bodyTop), width: width)
         for (offset, line) in lines.enumerated() {
             let row = bodyTop + offset
@@ -77,24 +87,28 @@ public struct ScreenRenderer: Sendable {
         if let (sidePanel, _) = panel {
             drawSidePanel(sidePanel, column: bodyColumns, top: bodyTop, bottom: bodyBottom, buffer: &buffer)
         }
+        if let pressed, hitMap.regions.contains(pressed) {
+            buffer.restyle(pressed.rect, style: theme.pressed)
+        }
         return RenderedFrame(buffer: buffer, hitMap: hitMap)
     }
 
-    /// The commands as buttons from the left, e.g. ` F1  求助 `, as many as fit.
-    private func drawCommands(_ commands: [Screen.Command], row: Int, left: Int, width: Int,
-                              buffer: inout CellBuffer, hitMap: inout HitMap) {
-        var column = left
-        let end = left + width
+    /// The commands as buttons from the left, e.g. ` F1  求助 ` on the middle row of a block as tall
+    /// as the band, as many as fit.
+    private func drawCommands(_ commands: [Screen.Command], band: Rect, buffer: inout CellBuffer, hitMap: inout HitMap) {
+        var column = band.column
+        let end = band.column + band.columns
+        let textRow = band.row + band.rows / 2
         for command in commands {
             let cap = " " + TextLayout.truncate(command.keyLabel, width: 8) + " "
             let capWidth = displayWidth(of: cap)
             guard column + capWidth <= end else { break }
             let label = TextLayout.truncate(command.label, width: end - column - capWidth - 2)
-            let buttonWidth = capWidth + 1 + displayWidth(of: label) + 1
-            buffer.put(cap, column: column, row: row, style: theme.key)
-            buffer.put(label, column: column + capWidth + 1, row: row, style: theme.label,
-                       maxColumns: end - column - capWidth - 1)
-            hitMap.add(Rect(column: column, row: row, columns: min(buttonWidth, end - column), rows: 1), key: command.key)
+            let buttonWidth = min(capWidth + 1 + displayWidth(of: label) + 1, end - column)
+            let button = Rect(column: column, row: band.row, columns: buttonWidth, rows: band.rows)
+            buffer.fill(button, style: theme.key)
+            buffer.put(cap + " " + label, column: column, row: textRow, style: theme.key, maxColumns: buttonWidth)
+            hitMap.add(button, key: command.key)
             column += buttonWidth + 2
         }
     }
@@ -176,6 +190,10 @@ private struct Context {
             if !screen.paragraphs.isEmpty { lines.append(.blank) }
             lines.append(fieldLine(field))
         }
+        if let keypad = screen.keypad {
+            lines.append(.blank)
+            lines += keypadLines(keypad)
+        }
         if !screen.options.isEmpty {
             if !screen.paragraphs.isEmpty || screen.field != nil { lines.append(.blank) }
             lines += optionLines(screen.options)
@@ -213,6 +231,42 @@ private struct Context {
         line.spans.append(Span(column: column + box, text: " ]", style: theme.base))
         return line
     }
+
+    /// The on-screen keys, centred: rows of keys ``ScreenRenderer/buttonRows`` tall with a blank
+    /// row between, erase and confirm at the end of the first; a row wider than the column wraps.
+    func keypadLines(_ keypad: Screen.Keypad) -> [BodyLine] {
+        var keyRows = keypad.characterRows.map { $0.map { (label: $0, key: Key.text($0)) } }
+        keyRows[0] += [(keypad.eraseLabel, .backspace), (keypad.confirmLabel, .enter)]
+        let wrapped = keyRows.flatMap { row in
+            TextLayout.pack(row, width: width, gap: 1) { min(Self.keyWidth($0.label), width) }
+        }
+        var lines: [BodyLine] = []
+        for (index, row) in wrapped.enumerated() {
+            if index > 0 { lines.append(.blank) }
+            let rowWidth = row.map { min(Self.keyWidth($0.label), width) }.reduce(0, +) + row.count - 1
+            var column = max(0, (width - rowWidth) / 2)
+            var keyLines = Array(repeating: BodyLine(), count: ScreenRenderer.buttonRows)
+            for (label, key) in row {
+                let keyWidth = min(Self.keyWidth(label), width)
+                let text = TextLayout.truncate(label, width: max(0, keyWidth - 2))
+                let padding = (keyWidth - displayWidth(of: text)) / 2
+                let blank = String(repeating: " ", count: keyWidth)
+                let middle = String(repeating: " ", count: padding) + text
+                    + String(repeating: " ", count: keyWidth - padding - displayWidth(of: text))
+                for offset in keyLines.indices {
+                    let shown = offset == ScreenRenderer.buttonRows / 2 ? middle : blank
+                    keyLines[offset].spans.append(Span(column: column, text: shown, style: theme.key))
+                    keyLines[offset].hits.append((columns: column..<(column + keyWidth), key: key))
+                }
+                column += keyWidth + 1
+            }
+            lines += keyLines
+        }
+        return lines
+    }
+
+    /// Five columns for a character, more for a word such as 删除 or Delete.
+    static func keyWidth(_ label: String) -> Int { max(5, displayWidth(of: label) + 4) }
 
     /// One option per line, or two columns (numbered down, then across) when there are more than six.
     func optionLines(_ options: [Screen.Option]) -> [BodyLine] {

@@ -18,6 +18,26 @@ public enum TextLayout {
         return lines
     }
 
+    /// Packs items into rows no wider than `width`, `gap` columns apart, in order; an item wider
+    /// than the row gets a row of its own.
+    static func pack<Item>(_ items: [Item], width: Int, gap: Int, itemWidth: (Item) -> Int) -> [[Item]] {
+        var rows: [[Item]] = []
+        var row: [Item] = []
+        var used = 0
+        for item in items {
+            let needed = itemWidth(item) + (row.isEmpty ? 0 : gap)
+            if !row.isEmpty && used + needed > width {
+                rows.append(row)
+                row = []
+                used = 0
+            }
+            used += itemWidth(item) + (row.isEmpty ? 0 : gap)
+            row.append(item)
+        }
+        if !row.isEmpty { rows.append(row) }
+        return rows
+    }
+
     /// `text` sanitised, and cut to `width` columns with a trailing `…` when it is wider.
     public static func truncate(_ text: String, width: Int) -> String {
         let clean = Sanitizer.clean(text)

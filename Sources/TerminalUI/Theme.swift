@@ -1,6 +1,7 @@
 import ScreenModel
 
-/// The styles a screen is drawn in, by role.
+/// The styles a screen is drawn in, by role. Another theme starts from ``highContrast`` and changes
+/// what it needs.
 public struct Theme: Sendable, Equatable {
     /// The page: body text and the background every row starts from.
     public var base: Style
@@ -18,20 +19,9 @@ public struct Theme: Sendable, Equatable {
     public var disabled: Style
     /// The typed value inside a field's brackets.
     public var fieldValue: Style
+    /// A button just tapped, for a moment: the citizen sees the tap was taken.
+    public var pressed: Style
 
-    public init(base: Style, titleBar: Style, emphasis: Style, warning: Style, success: Style, muted: Style,
-                key: Style, label: Style, disabled: Style, fieldValue: Style) {
-        self.base = base
-        self.titleBar = titleBar
-        self.emphasis = emphasis
-        self.warning = warning
-        self.success = success
-        self.muted = muted
-        self.key = key
-        self.label = label
-        self.disabled = disabled
-        self.fieldValue = fieldValue
-    }
 
     /// Bright white on black, a yellow title bar and warnings, inverse key caps: legible at night, in
     /// sunlight, and for people with low vision.
@@ -45,7 +35,8 @@ public struct Theme: Sendable, Equatable {
         key: Style(foreground: .black, background: .brightWhite, bold: true),
         label: Style(foreground: .brightWhite, background: .black, bold: true),
         disabled: Style(foreground: .gray, background: .black),
-        fieldValue: Style(foreground: .brightWhite, background: .black, bold: true, underline: true)
+        fieldValue: Style(foreground: .brightWhite, background: .black, bold: true, underline: true),
+        pressed: Style(foreground: .black, background: .brightCyan, bold: true)
     )
 
     /// The style for a paragraph of `style`.

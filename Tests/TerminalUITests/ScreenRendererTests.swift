@@ -32,8 +32,11 @@ import TerminalUI
         #expect(buffer[disabled.column - 3, disabled.row].style == theme.disabled)  // its key cap too
         #expect(buffer.locate("扫码器维护中") != nil)
 
-        #expect(buffer.text(ofRow: 22).hasPrefix("  F1  求助    F2  English    Esc  返回"))
-        #expect(buffer[1, 22].style == theme.key)
+        // The commands: buttons three rows tall (20–22), their words on the middle row.
+        #expect(buffer.text(ofRow: 21).hasPrefix("  F1  求助    F2  English    Esc  返回"))
+        #expect((20...22).allSatisfy { buffer[1, $0].style == theme.key && buffer[8, $0].style == theme.key })
+        #expect(buffer[11, 21].style == theme.base)                             // the gap between two buttons
+        #expect(buffer.text(ofRow: 19).trimmingCharacters(in: " ").isEmpty)
         #expect(buffer.text(ofRow: 23).hasPrefix(" KIOSK-HK-0001 | 在线"))
         #expect(buffer[1, 23].style == theme.muted)
     }
@@ -53,7 +56,7 @@ import TerminalUI
         #expect(rows == 3)
         #expect(buffer.locate(" 1  Use my ID card") != nil)
         #expect(buffer.locate(" 2  Type a pickup code") != nil)
-        #expect(buffer.text(ofRow: 22).contains(" F2  中文 "))
+        #expect(buffer.text(ofRow: 21).contains(" F2  中文 "))
     }
 
     @Test func tapsResolveToTheKeyOfWhatWasDrawnThere() throws {
@@ -65,7 +68,10 @@ import TerminalUI
         let second = try #require(frame.buffer.locate(" 2  输入取件码领取"))
         #expect(frame.hitMap.key(atColumn: second.column, row: second.row) == .text("2"))
         let help = try #require(frame.buffer.locate("求助"))
-        #expect(frame.hitMap.key(atColumn: help.column, row: help.row) == .function(1))
+        for row in help.row - 1...help.row + 1 {                                // the whole button, 3 rows
+            #expect(frame.hitMap.key(atColumn: help.column, row: row) == .function(1))
+        }
+        #expect(frame.hitMap.region(atColumn: help.column, row: help.row)?.rect.rows == 3)
         let back = try #require(frame.buffer.locate("Esc"))
         #expect(frame.hitMap.resolve(.tap(column: back.column, row: back.row)) == .escape)
         #expect(frame.hitMap.key(atColumn: 40, row: 0) == nil)                 // the title is no button
@@ -79,23 +85,23 @@ import TerminalUI
         let short = renderer.render(SampleScreens.collectZh, columns: 80, rows: 24).buffer
         let frame = renderer.render(long, columns: 80, rows: 24)
         let buffer = frame.buffer
-        for row in [22, 23] {
+        for row in 20...23 {
             #expect((0..<80).allSatisfy { buffer[$0, row] == short[$0, row] })
         }
-        #expect((2..<22).contains { buffer.text(ofRow: $0).trimmingCharacters(in: " ").hasSuffix("…") })
+        #expect((2..<20).contains { buffer.text(ofRow: $0).trimmingCharacters(in: " ").hasSuffix("…") })
         #expect(buffer.locate(" 1  刷身份证领取") != nil)                      // the options survive the cut
         #expect(buffer.locate(" 3  扫码查询办件进度") != nil)
         let help = try #require(buffer.locate("求助"))
-        #expect(help.row == 22)
-        #expect(frame.hitMap.regions.allSatisfy { $0.rect.row + $0.rect.rows <= 22 || $0.rect.row == 22 })
+        #expect(help.row == 21)
+        #expect(frame.hitMap.regions.allSatisfy { $0.rect.row + $0.rect.rows <= 20 || $0.rect.row == 20 })
     }
 
     @Test func tooManyOptionsAreCutWithAnEllipsisAboveTheFooter() {
         var screen = SampleScreens.collectZh
         screen.options = (1...30).map { Screen.Option(key: .text("\($0)"), label: "选项 \($0)", detail: "说明 \($0)") }
         let buffer = renderer.render(screen, columns: 80, rows: 24).buffer
-        #expect(buffer.text(ofRow: 21).trimmingCharacters(in: " ") == "…")
-        #expect(buffer.text(ofRow: 22).hasPrefix("  F1  求助"))
+        #expect(buffer.text(ofRow: 19).trimmingCharacters(in: " ") == "…")
+        #expect(buffer.text(ofRow: 21).hasPrefix("  F1  求助"))
     }
 
     @Test func moreThanSixOptionsUseTwoColumns() throws {
@@ -137,7 +143,7 @@ import TerminalUI
         let buffer = renderer.render(SampleScreens.collectEn, columns: 200, rows: 50).buffer
         let first = try #require(buffer.locate("Choose how"))
         #expect(first.column == 50)
-        #expect(buffer.text(ofRow: 48).contains("F1  Help"))
+        #expect(buffer.text(ofRow: 47).contains("F1  Help"))
         #expect(buffer.text(ofRow: 49).contains("KIOSK-HK-0001"))
     }
 

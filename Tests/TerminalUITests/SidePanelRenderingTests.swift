@@ -24,12 +24,12 @@ import TerminalUI
         let text = try #require(buffer.locate("第1句"))
         #expect(text.row == first.row + 1)
         let hint = try #require(buffer.locate("按 F3 回复"))
-        #expect(hint.row == 28 - 1 && buffer[hint.column, hint.row].style == theme.muted)
+        #expect(hint.row == 26 - 1 && buffer[hint.column, hint.row].style == theme.muted)
         // The body's option is drawn left of the panel, whole.
         let option = try #require(buffer.locate(" 1  刷身份证领取"))
         #expect(option.column < title.column - 2)
         // Nothing of the body crosses the separator.
-        for row in 1..<28 { #expect(buffer[title.column - 2, row].text == "│") }
+        for row in 1..<26 { #expect(buffer[title.column - 2, row].text == "│") }
     }
 
     @Test func theNewestLinesWinWhenTheConversationIsLong() throws {
