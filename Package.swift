@@ -233,7 +233,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "KioskControl", "Outbox", "OutboxStatus", "PrintingTestBed"],
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "KioskControl", "Outbox", "OutboxStatus", "PrintingTestBed", "TerminalUI"],
                     swiftSettings: strict),
     ]
 )

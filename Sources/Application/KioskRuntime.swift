@@ -104,6 +104,9 @@ public final class KioskRuntime: Service, Sendable {
         var visit = 0
         /// Flows and texts reloaded while a citizen was being served wait for the visit to end.
         var pendingContent: KioskContent?
+        /// The button just tapped, drawn pressed for a moment, and how many taps there were.
+        var pressed: HitMap.Region?
+        var taps = 0
         publish(session, visit: visit)
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -127,9 +130,21 @@ public final class KioskRuntime: Service, Sendable {
             for await input in inputs {
                 var events: [SessionEvent] = []
                 switch input {
-                case .key(let key):
-                    guard let key = screen.resolve(key) else { break }
-                    if let simulator, let action = Simulator.action(for: key) {
+                case .key(var key):
+                    if case .tap(let column, let row) = key {
+                        // A tap on nothing does nothing; on a button it is that button's key.
+                        guard let button = screen.button(atColumn: column, row: row) else { break }
+                        key = button.key
+                        pressed = button
+                        taps += 1
+                        let tap = taps
+                        group.addTask {
+                            try? await Task.sleep(for: Self.pressedLook)
+                            self.send(.releasePress(tap))
+                        }
+                    }
+                    // The demo's device keys give way to a button on the screen that sends the same key.
+                    if let simulator, let action = Simulator.action(for: key), !screen.hasButton(for: key) {
                         simulator.perform(action)
                     } else {
                         events.append(.key(key))
@@ -153,6 +168,8 @@ public final class KioskRuntime: Service, Sendable {
                     events.append(.connectivity(online))
                 case .remote(let event):
                     events.append(.remote(event))
+                case .releasePress(let tap):
+                    if tap == taps { pressed = nil }
                 case .wedgeLoop:
                     logger.critical("the session loop hangs on request (the demo's watchdog drill)")
                     sleep(3600)
@@ -178,7 +195,7 @@ public final class KioskRuntime: Service, Sendable {
                     pendingContent = nil
                     logger.notice("reloaded flows and texts are in use")
                 }
-                publish(session, visit: visit)
+                publish(session, visit: visit, pressed: pressed)
                 loopTurned.beat()
             }
             group.cancelAll()
@@ -187,7 +204,10 @@ public final class KioskRuntime: Service, Sendable {
     }
 
     /// Renders the session's screen and sends the difference to every viewer.
-    private func publish(_ session: Session, visit: Int) {
+    /// How long a tapped button looks pressed: long enough to see, short enough not to linger.
+    static let pressedLook = Duration.milliseconds(200)
+
+    private func publish(_ session: Session, visit: Int, pressed: HitMap.Region? = nil) {
         let size = snapshot.withLock { state in
             state.position = session.position
             state.idle = session.isIdle
@@ -198,7 +218,7 @@ public final class KioskRuntime: Service, Sendable {
             return (state.columns, state.rows)
         }
         let shown = session.screen()
-        let frame = renderer.render(shown, columns: size.0, rows: size.1)
+        let frame = renderer.render(shown, columns: size.0, rows: size.1, pressed: pressed)
         screen.publish(frame)
         if mirror.isWatched {
             let personal = session.presentedIdentity.map { PersonalData(identity: $0) } ?? PersonalData()

@@ -22,6 +22,8 @@ public enum RuntimeInput: Sendable {
     case connectivity(Bool?)
     /// The remote window: a takeover request or its end, an operator's chat line.
     case remote(RemoteAssistanceEvent)
+    /// The tapped button's pressed look is over, unless a later tap (a higher number) came since.
+    case releasePress(Int)
     /// Demo only (`kioskctl sim hang loop`): blocks the loop's thread, so an administrator trying the
     /// demo under systemd sees the watchdog's pings stop and kioskd restarted.
     case wedgeLoop

@@ -67,9 +67,13 @@ public final class ScreenHub: Sendable {
 
     public var currentFrame: RenderedFrame? { state.withLock { $0.frame } }
 
-    /// Turns a tap into the key of whatever was drawn there; other keys pass through.
-    public func resolve(_ key: Key) -> Key? {
-        guard case .tap(let column, let row) = key else { return key }
-        return state.withLock { $0.frame?.hitMap.key(atColumn: column, row: row) }
+    /// Whether a button on the screen sends `key`.
+    public func hasButton(for key: Key) -> Bool {
+        state.withLock { $0.frame?.hitMap.regions.contains { $0.key == key } ?? false }
+    }
+
+    /// The button drawn at that cell of the screen, if any.
+    public func button(atColumn column: Int, row: Int) -> HitMap.Region? {
+        state.withLock { $0.frame?.hitMap.region(atColumn: column, row: row) }
     }
 }

@@ -172,6 +172,7 @@ extension Session {
             }
             screen.field = Screen.InputField(label: t(label, lang), value: step.keypad ?? "", placeholder: t(placeholder, lang),
                                       maxLength: entry.field.maxLength)
+            screen.keypad = keypad(entry.field == .documentNumber ? .alphanumeric : .digits)
             say(.identifyPassportFieldStep, ["number": String(entry.field.rawValue + 1)], style: .muted)
             say(.commonKeypadHint, style: .muted)
             return
@@ -180,6 +181,7 @@ extension Session {
         if current.accepts.contains(.pickupCode), let value = step.keypad {
             screen.field = Screen.InputField(label: t(.identifyKeypadLabel, lang), value: value,
                                       placeholder: t(.identifyKeypadPlaceholder, lang), maxLength: 12)
+            screen.keypad = keypad(.digits)
             say(.commonKeypadHint, style: .muted)
             return
         }

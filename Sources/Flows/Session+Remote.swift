@@ -8,6 +8,12 @@ extension Session {
     /// The key that ends a takeover, shown on the banner.
     static let endTakeoverKey = Key.function(12)
     static let replyKey = Key.function(3)
+    /// Ready answers for a citizen without a keyboard, on F5…F8 so that no digit typed into the
+    /// reply picks one.
+    static let quickReplies: [(key: Key, text: TextKey)] = [
+        (.function(5), .remoteChatQuickOK), (.function(6), .remoteChatQuickAgain),
+        (.function(7), .remoteChatQuickWait), (.function(8), .remoteChatQuickComeOver),
+    ]
 
     mutating func handleRemote(_ event: RemoteAssistanceEvent) -> [SessionAction] {
         switch event {
@@ -54,11 +60,10 @@ extension Session {
         if let draft = remote.draft {
             switch key {
             case .enter:
-                remote.draft = nil
-                let text = draft.trimmingCharacters(in: .whitespaces)
-                guard !text.isEmpty else { return [] }
-                remote.append(.init(operatorName: nil, text: text))
-                return [.remote(.sendChat(text))]
+                return sendReply(draft)
+            case let quick where Self.quickReplies.contains { $0.key == quick }:
+                let text = Self.quickReplies.first { $0.key == quick }.map { content.texts($0.text, language) } ?? ""
+                return sendReply(text)
             case .escape:
                 remote.draft = nil
             case .backspace:
@@ -80,6 +85,14 @@ extension Session {
             return []
         }
         return nil
+    }
+
+    private mutating func sendReply(_ draft: String) -> [SessionAction] {
+        remote.draft = nil
+        let text = draft.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return [] }
+        remote.append(.init(operatorName: nil, text: text))
+        return [.remote(.sendChat(text))]
     }
 
     /// The chat panel shows once an operator is involved: attached and chatting, asking, or driving.

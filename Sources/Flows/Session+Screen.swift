@@ -37,6 +37,13 @@ extension Session {
         guard let current = currentStep else { return screen }
         describe(current, into: &screen)
         if let notice = step.notice { screen.notices.append(Screen.Paragraph(notice, style: .warning)) }
+        if remote.draft != nil {
+            // Keys go to the reply while it is open: its ready answers stand in for the step's buttons.
+            screen.keypad = nil
+            screen.options = Self.quickReplies.map { quick in
+                Screen.Option(key: quick.key, label: t(quick.text, lang))
+            }
+        }
         return screen
     }
 
@@ -77,7 +84,9 @@ extension Session {
         if showsChatPanel && remote.draft == nil {
             commands.append(Screen.Command(key: Self.replyKey, keyLabel: "F3", label: t(.remoteChatReply, language)))
         }
-        if !waiting && !isIdle {
+        if remote.draft != nil {
+            commands.append(Screen.Command(key: .escape, keyLabel: "Esc", label: t(.remoteChatCancel, language)))
+        } else if !waiting && !isIdle {
             commands.append(Screen.Command(key: .escape, keyLabel: "Esc", label: t(step.keypad != nil ? .commonCloseKeypad : .commonStartOver, language)))
         }
         return commands
@@ -89,6 +98,12 @@ extension Session {
         if online == false { parts.append(t(.commonOfflineShort, language)) }
         if !settings.statusHint.isEmpty { parts.append(settings.statusHint) }
         return parts.joined(separator: "  ·  ")
+    }
+
+    /// The on-screen keys for a field, labelled in the citizen's language.
+    func keypad(_ layout: Screen.Keypad.Layout, extraCharacters: [String] = []) -> Screen.Keypad {
+        Screen.Keypad(layout: layout, eraseLabel: content.texts(.commonKeypadErase, language),
+                      confirmLabel: content.texts(.commonKeypadConfirm, language), extraCharacters: extraCharacters)
     }
 
     func option(_ number: Int, _ label: String, detail: String? = nil, enabled: Bool = true, personal: Bool = false) -> Screen.Option {
@@ -236,6 +251,7 @@ extension Session {
             if let value = step.keypad {
                 screen.field = Screen.InputField(label: t(.progressKeypadLabel, lang), value: value,
                                           placeholder: t(.progressKeypadPlaceholder, lang), maxLength: 64)
+                screen.keypad = keypad(.alphanumeric, extraCharacters: ["-"])
                 screen.paragraphs.append(Screen.Paragraph(t(.commonKeypadHint, lang), style: .muted))
             } else {
                 screen.paragraphs.append(Screen.Paragraph(t(.progressPrompt, lang), style: .emphasis))

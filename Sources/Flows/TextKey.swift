@@ -21,6 +21,8 @@ public enum TextKey: String, CaseIterable, Sendable {
     case commonFinish = "common.finish"
     case commonMorePages = "common.morePages"
     case commonKeypadHint = "common.keypadHint"
+    case commonKeypadErase = "common.keypadErase"
+    case commonKeypadConfirm = "common.keypadConfirm"
 
     // Why a flow is unavailable, by the device's health reason (`TextKey.deviceReason(_:)`).
     case deviceReasonUnknown = "device.reason.unknown"
@@ -173,6 +175,11 @@ public enum TextKey: String, CaseIterable, Sendable {
     case remoteChatReply = "remote.chat.reply"
     case remoteChatReplyHint = "remote.chat.replyHint"
     case remoteChatSendHint = "remote.chat.sendHint"
+    case remoteChatCancel = "remote.chat.cancel"
+    case remoteChatQuickOK = "remote.chat.quick.ok"
+    case remoteChatQuickAgain = "remote.chat.quick.again"
+    case remoteChatQuickWait = "remote.chat.quick.wait"
+    case remoteChatQuickComeOver = "remote.chat.quick.comeOver"
 }
 
 extension TextKey {

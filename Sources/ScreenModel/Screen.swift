@@ -97,20 +97,25 @@ extension Screen {
         public var eraseLabel: String
         /// The key that ends the entry, e.g. 确认 / OK.
         public var confirmLabel: String
+        /// Characters beyond the layout's, after the last row, e.g. `-` in an application number.
+        public var extraCharacters: [String]
 
-        public init(layout: Layout, eraseLabel: String, confirmLabel: String) {
+        public init(layout: Layout, eraseLabel: String, confirmLabel: String, extraCharacters: [String] = []) {
             self.layout = layout
             self.eraseLabel = eraseLabel
             self.confirmLabel = confirmLabel
+            self.extraCharacters = extraCharacters
         }
 
         /// The character keys, row by row as drawn; erase and confirm end the first row.
         public var characterRows: [[String]] {
             let digits = "1234567890".map(String.init)
-            switch layout {
-            case .digits: return [digits]
-            case .alphanumeric: return [digits, "ABCDEFGHIJKLM".map(String.init), "NOPQRSTUVWXYZ".map(String.init)]
+            var rows = switch layout {
+            case .digits: [digits]
+            case .alphanumeric: [digits, "ABCDEFGHIJKLM".map(String.init), "NOPQRSTUVWXYZ".map(String.init)]
             }
+            rows[rows.count - 1] += extraCharacters
+            return rows
         }
     }
 

@@ -50,7 +50,7 @@ public struct ScreenRenderer: Sendable {
         let bodyColumns = buffer.columns - (panel?.width ?? 0)
         let width = bodyColumns >= 4 ? min(bodyColumns - 2, maxContentWidth) : bodyColumns
         let left = (bodyColumns - width) / 2
-        let context = Context(theme: theme, width: width, mask: maskPersonalData)
+        var context = Context(theme: theme, width: width, mask: maskPersonalData)
 
         buffer.fill(Rect(column: 0, row: 0, columns: buffer.columns, rows: 1), style: theme.titleBar)
         buffer.put(TextLayout.truncate(screen.title, width: width), column: left, row: 0, style: theme.titleBar)
@@ -63,13 +63,22 @@ public struct ScreenRenderer: Sendable {
                        style: theme.muted)
         }
         if let commandTop {
-            drawCommands(screen.commands, band: Rect(column: left, row: commandTop, columns: width, rows: bandRows),
+            // The band runs under the chat panel too: every command needs its room.
+            let bandWidth = max(width, buffer.columns - left - 1)
+            drawCommands(screen.commands, band: Rect(column: left, row: commandTop, columns: bandWidth, rows: bandRows),
                          buffer: &buffer, hitMap: &hitMap)
         }
 
         let bodyTop = 1
         let bodyBottom = commandTop ?? statusRow ?? buffer.rows
-        let lines = fit(context.bodyLines(for: screen), into: max(0, bodyBottom - bodyTop), width: width)
+        let available = max(0, bodyBottom - bodyTop)
+        var bodyLines = context.bodyLines(for: screen)
+        if bodyLines.count > available, screen.keypad != nil {
+            // Rows of keys closer together before anything is cut.
+            context.keyRowGap = 0
+            bodyLines = context.bodyLines(for: screen)
+        }
+        let lines = fit(bodyLines, into: available, width: width)
         for (offset, line) in lines.enumerated() {
             let row = bodyTop + offset
             if let background = line.background {
@@ -94,7 +103,7 @@ public struct ScreenRenderer: Sendable {
     }
 
     /// The commands as buttons from the left, e.g. ` F1  求助 ` on the middle row of a block as tall
-    /// as the band, as many as fit.
+    /// as the band, as many as fit with some of their words.
     private func drawCommands(_ commands: [Screen.Command], band: Rect, buffer: inout CellBuffer, hitMap: inout HitMap) {
         var column = band.column
         let end = band.column + band.columns
@@ -102,8 +111,9 @@ public struct ScreenRenderer: Sendable {
         for command in commands {
             let cap = " " + TextLayout.truncate(command.keyLabel, width: 8) + " "
             let capWidth = displayWidth(of: cap)
-            guard column + capWidth <= end else { break }
-            let label = TextLayout.truncate(command.label, width: end - column - capWidth - 2)
+            let room = end - column - capWidth - 2
+            guard room >= min(2, displayWidth(of: command.label)) else { break }
+            let label = TextLayout.truncate(command.label, width: room)
             let buttonWidth = min(capWidth + 1 + displayWidth(of: label) + 1, end - column)
             let button = Rect(column: column, row: band.row, columns: buttonWidth, rows: band.rows)
             buffer.fill(button, style: theme.key)
@@ -166,6 +176,8 @@ private struct Context {
     let theme: Theme
     let width: Int
     let mask: Bool
+    /// Blank rows between two rows of on-screen keys.
+    var keyRowGap = 1
 
     func visible(_ text: String, personal: Bool) -> String {
         mask && personal ? TextLayout.masked(text) : text
@@ -232,8 +244,9 @@ private struct Context {
         return line
     }
 
-    /// The on-screen keys, centred: rows of keys ``ScreenRenderer/buttonRows`` tall with a blank
-    /// row between, erase and confirm at the end of the first; a row wider than the column wraps.
+    /// The on-screen keys, centred: rows of keys ``ScreenRenderer/buttonRows`` tall, `keyRowGap`
+    /// apart, erase and confirm at the end of the first; a row wider than the column wraps. A key's
+    /// bottom row is underlined, so keys touching from above and below stay apart.
     func keypadLines(_ keypad: Screen.Keypad) -> [BodyLine] {
         var keyRows = keypad.characterRows.map { $0.map { (label: $0, key: Key.text($0)) } }
         keyRows[0] += [(keypad.eraseLabel, .backspace), (keypad.confirmLabel, .enter)]
@@ -242,7 +255,7 @@ private struct Context {
         }
         var lines: [BodyLine] = []
         for (index, row) in wrapped.enumerated() {
-            if index > 0 { lines.append(.blank) }
+            if index > 0 { lines += Array(repeating: .blank, count: keyRowGap) }
             let rowWidth = row.map { min(Self.keyWidth($0.label), width) }.reduce(0, +) + row.count - 1
             var column = max(0, (width - rowWidth) / 2)
             var keyLines = Array(repeating: BodyLine(), count: ScreenRenderer.buttonRows)
@@ -253,9 +266,12 @@ private struct Context {
                 let blank = String(repeating: " ", count: keyWidth)
                 let middle = String(repeating: " ", count: padding) + text
                     + String(repeating: " ", count: keyWidth - padding - displayWidth(of: text))
+                var edge = theme.key
+                edge.underline = true
                 for offset in keyLines.indices {
                     let shown = offset == ScreenRenderer.buttonRows / 2 ? middle : blank
-                    keyLines[offset].spans.append(Span(column: column, text: shown, style: theme.key))
+                    let style = offset == keyLines.count - 1 ? edge : theme.key
+                    keyLines[offset].spans.append(Span(column: column, text: shown, style: style))
                     keyLines[offset].hits.append((columns: column..<(column + keyWidth), key: key))
                 }
                 column += keyWidth + 1

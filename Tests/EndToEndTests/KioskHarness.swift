@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TerminalUI
 
 /// The repository root, from this file's place in it.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -145,9 +146,38 @@ final class KioskUnderTest {
         }
     }
 
-    /// What is on the screen now.
-    func screen() throws -> String {
-        try run("/usr/bin/env", ["tmux", "capture-pane", "-p", "-t", name]).output
+    /// What is on the screen now (of `pane` when the window is split).
+    func screen(pane: String? = nil) throws -> String {
+        try run("/usr/bin/env", ["tmux", "capture-pane", "-p", "-t", pane ?? name]).output
+    }
+
+    /// Taps `label` as a finger on a touch screen would, in its middle: an SGR mouse press and
+    /// release written to the kiosk's terminal. The label must stand alone (spaces or the line's
+    /// ends around it) on the first row that also holds `anchor`, when one is given.
+    func tap(_ label: String, onRowWith anchor: String? = nil, pane: String? = nil) async throws {
+        let rows = try screen(pane: pane).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let row = rows.firstIndex(where: { $0.contains(anchor ?? label) && Self.column(of: label, in: $0) != nil }),
+              let column = Self.column(of: label, in: rows[row]) else {
+            throw HarnessError(description: "no \"\(label)\" to tap\(anchor.map { " beside \"\($0)\"" } ?? ""); the screen shows:\n\(rows.joined(separator: "\n"))")
+        }
+        let x = column + max(1, displayWidth(of: label)) / 2 + 1, y = row + 1
+        let report = Array("\u{1B}[<0;\(x);\(y)M\u{1B}[<0;\(x);\(y)m".utf8).map { String($0, radix: 16) }
+        let sent = try run("/usr/bin/env", ["tmux", "send-keys", "-t", pane ?? name, "-H"] + report)
+        guard sent.status == 0 else { throw HarnessError(description: "tmux send-keys -H: \(sent.error)") }
+        // Let the kiosk draw the answer before the next look at the screen.
+        try await Task.sleep(for: .milliseconds(60))
+    }
+
+    /// The display column where `label` stands as a word of its own in `line`.
+    static func column(of label: String, in line: String) -> Int? {
+        var searchFrom = line.startIndex
+        while let found = line.range(of: label, range: searchFrom..<line.endIndex) {
+            let before = found.lowerBound == line.startIndex || line[line.index(before: found.lowerBound)] == " "
+            let after = found.upperBound == line.endIndex || line[found.upperBound] == " "
+            if before && after { return displayWidth(of: String(line[..<found.lowerBound])) }
+            searchFrom = found.upperBound
+        }
+        return nil
     }
 
     /// Waits until the screen shows `text` and returns it; fails with the screen as it was.

@@ -23,21 +23,27 @@ import Glibc
         return (operators, token)
     }
 
+    /// A demo kiosk serving the remote window in the top pane of a tmux window, and a technician's
+    /// `kioskctl remote attach` in a pane of `operatorRows` below it. `folder` keeps their files.
+    static func attendedKiosk(columns: Int, rows: Int, operatorRows: Int, folder: URL) async throws
+        -> (kiosk: KioskUnderTest, kioskPane: String, operatorPane: String) {
+        let (operators, token) = try makeOperator(in: folder)
+        let port = try PrintingTestBed.freePort()
+        let kiosk = try await KioskUnderTest(columns: columns, rows: rows,
+                                             extraArguments: ["--remote-listen", "127.0.0.1:\(port)", "--remote-operators", operators])
+        let attach = [binary("kioskctl"), "remote", "attach", "ws://127.0.0.1:\(port)", "--token-file", token]
+            .map { "'\($0)'" }.joined(separator: " ")
+        let split = try run("/usr/bin/env", ["tmux", "split-window", "-v", "-l", "\(operatorRows)", "-t", kiosk.name, attach])
+        guard split.status == 0 else { throw HarnessError(description: "tmux split-window: \(split.error)") }
+        return (kiosk, "\(kiosk.name).0", "\(kiosk.name).1")
+    }
+
     @Test(.timeLimit(.minutes(3))) func anOperatorAttachesChatsAndTakesOverWithConsent() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("remote-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (operators, token) = try Self.makeOperator(in: folder)
-        let port = try PrintingTestBed.freePort()
         // One tmux window, 70 rows: the kiosk on top (30 rows), the operator below (39 rows).
-        let kiosk = try await KioskUnderTest(columns: 100, rows: 70,
-                                             extraArguments: ["--remote-listen", "127.0.0.1:\(port)", "--remote-operators", operators])
-        let attach = [binary("kioskctl"), "remote", "attach", "ws://127.0.0.1:\(port)", "--token-file", token]
-            .map { "'\($0)'" }.joined(separator: " ")
-        let split = try run("/usr/bin/env", ["tmux", "split-window", "-v", "-l", "39", "-t", kiosk.name, attach])
-        #expect(split.status == 0, "\(split.error)")
-        let operatorPane = "\(kiosk.name).1"
-        let kioskPane = "\(kiosk.name).0"
+        let (kiosk, kioskPane, operatorPane) = try await Self.attendedKiosk(columns: 100, rows: 70, operatorRows: 39, folder: folder)
 
         func pane(_ target: String) throws -> String { try run("/usr/bin/env", ["tmux", "capture-pane", "-p", "-t", target]).output }
         @discardableResult func waitFor(_ text: String, in target: String, timeout: TimeInterval = 20) async throws -> String {

@@ -54,7 +54,7 @@ struct RemoteAssistanceTests {
         var panel = session.screen().sidePanel
         #expect(panel?.title == "Chat with staff")
         #expect(panel?.lines == [SidePanel.Line(from: "Staff 王芳", text: "Please place your card on the reader.", isOwn: false)])
-        #expect(panel?.hint == "Press F3 to reply")
+        #expect(panel?.hint == "Tap Reply (or press F3) to answer")
         #expect(session.screen().commands.contains { $0.keyLabel == "F3" })
         // F3 opens the reply box; typed keys go there, not to the flow.
         #expect(session.press(.function(3)).isEmpty)
@@ -71,6 +71,27 @@ struct RemoteAssistanceTests {
         _ = session.handle(.key(.text("\u{1B}[2J")))
         #expect(session.screen().sidePanel?.draft == "")
         #expect(session.press(.enter).isEmpty)
+    }
+
+    @Test func aCitizenWithoutAKeyboardRepliesWithAReadyAnswer() {
+        var session = makeSession()
+        session.press(.text("1"), .text("1"))                           // collect, then the pickup code's keypad
+        #expect(session.screen().keypad?.layout == .digits)
+        _ = session.handle(.remote(.chat(operator: "王芳", text: "请问需要帮忙吗？")))
+        #expect(session.screen().commands.contains { $0.key == .function(3) && $0.label == "回复" })
+        session.press(.function(3))
+        let open = session.screen()
+        // The ready answers stand where the step's buttons were; the keypad gives way to them.
+        #expect(open.options.map(\.label) == ["好的，谢谢。", "请您再说一遍。", "请稍等。", "请您过来帮我一下。"])
+        #expect(open.options.map(\.key) == [.function(5), .function(6), .function(7), .function(8)])
+        #expect(open.keypad == nil)
+        #expect(open.commands.contains { $0.key == .escape && $0.label == "取消回复" })
+        #expect(session.press(.function(8)) == [.remote(.sendChat("请您过来帮我一下。"))])
+        #expect(session.screen().sidePanel?.lines.last == SidePanel.Line(from: "我", text: "请您过来帮我一下。", isOwn: true))
+        // Closed again: the keypad is back, and a ready answer's key does nothing.
+        #expect(session.screen().keypad?.layout == .digits)
+        #expect(session.press(.function(5)).isEmpty)
+        #expect(session.screen().sidePanel?.lines.count == 2)
     }
 
     @Test func theChatIsWipedWithTheVisitButAHeldTakeoverStaysUntilTheWindowEndsIt() {

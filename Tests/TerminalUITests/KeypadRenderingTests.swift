@@ -83,6 +83,24 @@ import TerminalUI
         #expect(zip(rows, rows.dropFirst()).allSatisfy { $1 - $0 == 4 })
     }
 
+    @Test func aDashKeyForApplicationNumbersFitsAt80x24WithTheKeyRowsCloser() throws {
+        var screen = screen(.alphanumeric)
+        screen.keypad?.extraCharacters = ["-"]
+        screen.notices = [Screen.Paragraph("网络暂时中断。", style: .warning)]
+        let frame = renderer.render(screen, columns: 80, rows: 24)
+        let regions = keyRegions(frame)
+        #expect(Set(regions.map(\.key)) == Set(expectedKeys(.alphanumeric) + [.text("-")]))
+        let rows = Set(regions.map(\.rect.row)).sorted()
+        #expect(rows.count == 4)
+        #expect(zip(rows, rows.dropFirst()).allSatisfy { $1 - $0 == 3 })     // no blank row between
+        #expect(regions.allSatisfy { $0.rect.rows == 3 && $0.rect.row + 3 <= 20 })
+        let dash = try #require(regions.first { $0.key == .text("-") })
+        // The bottom row of a key is underlined: the edge between two keys one above the other.
+        #expect(frame.buffer[dash.rect.column, dash.rect.row + 2].style.underline)
+        #expect(!frame.buffer[dash.rect.column, dash.rect.row + 1].style.underline)
+        #expect(frame.buffer.locate("网络暂时中断") != nil)
+    }
+
     @Test func aTappedButtonIsDrawnPressedWhereItStillStands() throws {
         let first = renderer.render(screen(.digits, value: "1"), columns: 80, rows: 24)
         let confirm = try #require(first.hitMap.regions.first { $0.key == .enter })
