@@ -20,14 +20,19 @@ import Glibc
         var name = [CChar](repeating: 0, count: 128)
         #expect(ptyName(master, &name, name.count) == 0)
         let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // The scanner "reads" two codes a moment after the probe opened the line.
+        // The scanner "reads" the same two codes every 300 ms until the probe is done: bytes written
+        // before the probe opened and set up the line are flushed by it, however long it took to
+        // start, and the first pair after that is the one it reports.
         let writer = Task.detached {
-            try await Task.sleep(for: .milliseconds(700))
             let bytes = Array("88001234\r\u{1B}[2Jhi\r".utf8)
-            _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(300))
+                _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+            }
         }
         let result = try run(binary("kioskd"), ["probe", "scanner", "--driver", "serial", "--device", path, "--count", "2",
                                                 "--timeout", "10", "--content", repositoryRoot.appendingPathComponent("Kiosk").path])
+        writer.cancel()
         _ = try? await writer.value
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("code 1: 88001234  (pickup-code, 8 bytes)"), "\(result.output)")
@@ -70,7 +75,8 @@ import Glibc
         let emulator = try ChildProcess(binary("kiosk-ga467-emulator"), ["--link", link, "--card", "resident-id"],
                                         log: folder.appendingPathComponent("emulator.log").path)
         defer { emulator.terminate() }
-        try await waitUntil(.seconds(10), "the emulator's pty") { FileManager.default.fileExists(atPath: link) }
+        // A start-up wait, not a measure: the release package is built beside the tests.
+        try await waitUntil(.seconds(30), "the emulator's pty") { FileManager.default.fileExists(atPath: link) }
 
         let masked = try run(binary("kioskd"), ["probe", "identity", "--driver", "ga467", "--device", link, "--json", "--timeout", "20"])
         #expect(masked.status == 0, "\(masked.error)")

@@ -63,7 +63,7 @@ import Testing
             // Chat both ways: the operator's line in the side panel, the citizen's reply to the operator.
             try await onOwnThread { try wang.send(Self.command("Remote.Chat", 1, #"{"text":"您好，我是王芳"}"#)) }
             #expect(try await Self.screen(of: runtime, shows: "您好，我是王芳"))
-            #expect(try await Self.screen(of: runtime, shows: "按 F3 回复"))
+            #expect(try await Self.screen(of: runtime, shows: "（或按 F3）"))
             for key: Key in [.function(3), .text("好"), .text("的"), .enter] { runtime.send(.key(key)) }
             let reply = try await onOwnThread {
                 try wang.readUntil { $0.json?.name == "Remote.ChatMessage" && $0.json?.payload["from"] as? String == "citizen" }.last?.json

@@ -213,7 +213,9 @@ public final class PrintBed: @unchecked Sendable {
         let dbus = try ChildProcess("dbus-daemon", ["--config-file=\(folder)/bus.conf", "--nofork", "--nopidfile"], log: folder + "/dbus.out")
         self.dbus = dbus
         let bus = folder + "/bus"
-        try await waitUntil(.seconds(10), "dbus-daemon") {
+        // A start-up wait, not a measure: `make test` builds the release package beside the tests on
+        // two cores, and then a daemon that starts in 50 ms can take ten seconds.
+        try await waitUntil(.seconds(30), "dbus-daemon") {
             guard dbus.isRunning else { throw BedError("dbus-daemon exited: \(dbus.output)") }
             return FileManager.default.fileExists(atPath: bus)
         }
