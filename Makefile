@@ -25,7 +25,8 @@ CONFIG ?= Kiosk/kiosk.yaml
 # for process handling in scripts and tests. The drivers' tests run real services: pcscd with the
 # vpcd driver (and pyscard for the APDU benchmark's peer), cupsd with ippeveprinter and avahi
 # (and dbus-daemon for avahi's private bus: avahi alone may bring dbus-broker, which has none),
-# poppler and zbar to read printed pages back, SANE's test backend, umockdev for libusb devices.
+# poppler and zbar to read printed pages back, SANE's test backend, umockdev for libusb devices and
+# the touch panel, libevdev for the console's touch panel.
 # cairo, pango, fontconfig's Noto CJK and libqrencode render receipts; libssl gives 3DES for ICAO BAC.
 DEB_PACKAGES := \
 	pcscd \
@@ -42,6 +43,7 @@ DEB_PACKAGES := \
 	zbar-tools \
 	sane-utils \
 	umockdev \
+	libevdev-dev \
 	libumockdev-dev \
 	libcairo2-dev \
 	libpango1.0-dev \

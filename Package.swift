@@ -45,6 +45,7 @@ let package = Package(
         // DES-EDE for ICAO 9303 BAC and secure messaging; swift-crypto has no DES.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSANE", pkgConfig: "sane-backends", providers: [.apt(["libsane-dev"])]),
+        .systemLibrary(name: "CLibevdev", pkgConfig: "libevdev", providers: [.apt(["libevdev-dev"])]),
 
         .target(name: "YAMLData", dependencies: [
             .product(name: "Yams", package: "Yams"),
@@ -61,6 +62,9 @@ let package = Package(
         .target(name: "CodeScanners", dependencies: [
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // A touch panel on the kiosk's own screen: taps from its events (no C), and the reader.
+        .target(name: "TouchInput", dependencies: ["YAMLData"], swiftSettings: strict),
+        .target(name: "TouchPanel", dependencies: ["TouchInput", "CLibevdev"], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "ScannedDocuments", "CSANE"], swiftSettings: strict),
         // Scanned pages as PNG and as one PDF (cairo): made by the SANE driver, and by the kiosk
         // for a submission's attachment, which needs no driver for it.
@@ -116,6 +120,7 @@ let package = Package(
         // Composition: the configuration, the driver list, the servers and the services.
         .target(name: "KioskDaemon", dependencies: [
             "Application", "KioskControl", "ScreenModel", "DeviceKit", "Outbox", "OutboxStatus", "Flows", "TerminalUI", "YAMLData", "RemoteWindow",
+            "TouchInput",
             "CodeScanners", "SmartCard", "ResidentID", "Printing", "DocumentScan",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -136,6 +141,7 @@ let package = Package(
         // (Tests/EndToEndTests/KioskctlLinkTests checks the binary).
         .executableTarget(name: "kioskctl", dependencies: [
             "KioskControl", "DeviceKit", "OutboxStatus", "RemoteWindow", "TerminalUI", "ScreenModel", "WireFormat",
+            "TouchInput", "TouchPanel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
@@ -227,6 +233,7 @@ let package = Package(
         .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "ScreenModel", "DeviceKit", "YAMLData", "WireFormat"], swiftSettings: strict),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "ScreenModel", "DeviceKit", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ScreenModel"], swiftSettings: strict),
+        .testTarget(name: "TouchInputTests", dependencies: ["TouchInput", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "ApplicationTests", dependencies: ["Application", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [
             "KioskDaemon", "Application", "KioskControl", "RemoteWindow", "ScreenModel", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",

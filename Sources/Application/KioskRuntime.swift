@@ -131,9 +131,11 @@ public final class KioskRuntime: Service, Sendable {
                 var events: [SessionEvent] = []
                 switch input {
                 case .key(var key):
-                    if case .tap(let column, let row) = key {
-                        // A tap on nothing does nothing; on a button it is that button's key.
-                        guard let button = screen.button(atColumn: column, row: row) else { break }
+                    if let (column, row, release) = key.pointedCells {
+                        // A tap on nothing does nothing; on a button it is that button's key. A
+                        // finger that lifts off another cell than the button's taps nothing.
+                        guard let button = screen.button(atColumn: column, row: row),
+                              button.rect.contains(column: release.column, row: release.row) else { break }
                         key = button.key
                         pressed = button
                         taps += 1

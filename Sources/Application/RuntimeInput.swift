@@ -28,3 +28,14 @@ public enum RuntimeInput: Sendable {
     /// demo under systemd sees the watchdog's pings stop and kioskd restarted.
     case wedgeLoop
 }
+
+extension Key {
+    /// For a tap or a touch: the cell pressed and the cell let go (the same for a mouse click).
+    var pointedCells: (column: Int, row: Int, release: (column: Int, row: Int))? {
+        switch self {
+        case .tap(let column, let row): (column, row, (column, row))
+        case .touch(let column, let row, let releaseColumn, let releaseRow): (column, row, (releaseColumn, releaseRow))
+        default: nil
+        }
+    }
+}

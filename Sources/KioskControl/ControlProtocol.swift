@@ -67,10 +67,13 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var count: Int?
     /// For `remote`: the remote window's operators, takeover and waiting Help.
     public var remote: RemoteWindowStatus?
+    /// For `devices`: the touch panel each attached console reads, as it reports it.
+    public var touchPanels: [String]?
 
     public init(ok: Bool, error: String? = nil, message: String? = nil, status: KioskStatus? = nil,
                 devices: [DeviceSnapshot]? = nil, metrics: String? = nil, queue: OutboxCounts? = nil,
-                items: [OutboxItemDetail]? = nil, count: Int? = nil, remote: RemoteWindowStatus? = nil) {
+                items: [OutboxItemDetail]? = nil, count: Int? = nil, remote: RemoteWindowStatus? = nil,
+                touchPanels: [String]? = nil) {
         self.ok = ok
         self.error = error
         self.message = message
@@ -81,6 +84,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         self.items = items
         self.count = count
         self.remote = remote
+        self.touchPanels = touchPanels
     }
 }
 
@@ -93,12 +97,15 @@ public struct ConsoleMessage: Codable, Sendable, Equatable {
     /// Viewer → daemon: the viewer's terminal changed size.
     public var columns: Int?
     public var rows: Int?
+    /// Viewer → daemon: the state of the touch panel the viewer reads, in words for an operator.
+    public var touchPanel: String?
 
-    public init(frame: String? = nil, key: Key? = nil, columns: Int? = nil, rows: Int? = nil) {
+    public init(frame: String? = nil, key: Key? = nil, columns: Int? = nil, rows: Int? = nil, touchPanel: String? = nil) {
         self.frame = frame
         self.key = key
         self.columns = columns
         self.rows = rows
+        self.touchPanel = touchPanel
     }
 }
 

@@ -7,6 +7,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
+import TerminalUI
 
 /// The control plane: a Unix socket that `kioskctl` talks to. Requests are JSON lines; a `console`
 /// request turns the connection into a viewer of the kiosk's screen with full input.
@@ -18,6 +20,8 @@ public struct ControlServer: Service, Sendable {
     static let maximumLineLength = 64 * 1024
 
     let policy: OperatorPolicy
+    /// The touch panel each attached console reads, by viewer, for `kioskctl devices`.
+    let consoleTouchPanels = ConsoleTouchPanels()
     /// Asks the pickup sync for a round now (`queue-flush`); nil without a platform.
     let platformSync: (@Sendable () -> Void)?
 
@@ -104,7 +108,8 @@ public struct ControlServer: Service, Sendable {
         case .status:
             return ControlResponse(ok: true, status: await runtime.status())
         case .devices:
-            return ControlResponse(ok: true, devices: await runtime.devices.snapshot())
+            let panels = consoleTouchPanels.all.map { "console \($0.viewer): \($0.state)" }
+            return ControlResponse(ok: true, devices: await runtime.devices.snapshot(), touchPanels: panels)
         case .deviceTest, .deviceReset:
             guard let id = request.device, await runtime.devices.device(id: id) != nil else {
                 let known = await runtime.devices.snapshot().map(\.id).joined(separator: ", ")
@@ -192,9 +197,15 @@ public struct ControlServer: Service, Sendable {
                 guard let message = try? JSONDecoder().decode(ConsoleMessage.self, from: Data(line.readableBytesView)) else { continue }
                 if let key = message.key { runtime.send(.key(key)) }
                 if let columns = message.columns, let rows = message.rows { runtime.send(.resize(columns: columns, rows: rows)) }
+                if let panel = message.touchPanel {
+                    let state = Sanitizer.clean(String(panel.prefix(200)))
+                    logger.notice("console touch panel", metadata: ["viewer": "\(viewer.id)", "panel": "\(state)"])
+                    consoleTouchPanels.set(state, viewer: viewer.id)
+                }
             }
             group.cancelAll()
         }
+        consoleTouchPanels.remove(viewer: viewer.id)
         logger.info("console detached", metadata: ["viewer": "\(viewer.id)"])
     }
 
@@ -203,4 +214,13 @@ public struct ControlServer: Service, Sendable {
         data.append(UInt8(ascii: "\n"))
         try await outbound.write(ByteBuffer(bytes: data))
     }
+}
+
+/// What each attached console says of its touch panel, while it is attached.
+final class ConsoleTouchPanels: Sendable {
+    private let states = Mutex<[Int: String]>([:])
+
+    func set(_ state: String, viewer: Int) { states.withLock { $0[viewer] = state } }
+    func remove(viewer: Int) { states.withLock { _ = $0.removeValue(forKey: viewer) } }
+    var all: [(viewer: Int, state: String)] { states.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } } }
 }

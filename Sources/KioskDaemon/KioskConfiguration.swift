@@ -5,6 +5,7 @@ import Foundation
 import KioskControl
 import RemoteWindow
 import ScreenModel
+import TouchInput
 import YAMLData
 
 /// `/etc/kiosk/kiosk.yaml`: which kiosk this is, where its data lives, which devices it has. Every
@@ -215,6 +216,12 @@ public struct CheckedConfiguration: Sendable {
         if let remote = configuration.remote {
             // The remote window's operators are checked with the rest, so check-config reports them.
             do { _ = try OperatorDirectory.load(path: remote.operatorsFile) } catch { log.add(contentsOf: error.problems) }
+        }
+        // The console's touch calibration lives beside kiosk.yaml; kioskctl console reads it.
+        let calibration = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(TouchCalibration.fileName)
+        if FileManager.default.fileExists(atPath: calibration.path),
+           case .failure(let problems) = TouchCalibration.load(from: calibration) {
+            log.add(contentsOf: problems.problems)
         }
         try log.throwIfAny()
         guard let content, let catalog else { throw ConfigProblems(log.problems) }

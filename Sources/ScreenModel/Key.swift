@@ -9,12 +9,16 @@ public enum Key: Sendable, Hashable, Codable, CustomStringConvertible {
     case function(Int)
     /// A tap or click at a cell (zero-based). The renderer turns it into the key of what was drawn there.
     case tap(column: Int, row: Int)
+    /// A finger on a touch panel: the cells where it came down and where it lifted. It taps the
+    /// button under both; a finger that slid off the button taps nothing.
+    case touch(column: Int, row: Int, releaseColumn: Int, releaseRow: Int)
 
     public var description: String {
         switch self {
         case .text(let s): "text(\(s.unicodeScalars.map { String($0.value, radix: 16) }.joined(separator: " ")))"
         case .function(let n): "F\(n)"
         case .tap(let c, let r): "tap(\(c),\(r))"
+        case .touch(let c, let r, let rc, let rr): "touch(\(c),\(r)→\(rc),\(rr))"
         case .enter: "enter"
         case .escape: "escape"
         case .backspace: "backspace"

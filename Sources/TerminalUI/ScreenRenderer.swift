@@ -349,7 +349,7 @@ private struct Context {
         case .end: "End"
         case .pageUp: "PgUp"
         case .pageDown: "PgDn"
-        case .tap: ""
+        case .tap, .touch: ""
         }
     }
 }

@@ -2,19 +2,34 @@ import ArgumentParser
 import Foundation
 import KioskControl
 import TerminalUI
+import TouchInput
+import TouchPanel
 
 struct Console: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the kiosk's screen here and drive it with this keyboard. Ctrl-] leaves.",
-        discussion: "This is how the kiosk's own display runs it (on tty1 under kmscon), and how an operator looks in.")
+        abstract: "Show the kiosk's screen here and drive it with this keyboard, mouse or touch panel. Ctrl-] leaves.",
+        discussion: """
+            This is how the kiosk's own display runs it (on tty1 under kmscon), and how an operator looks in. \
+            On the kiosk it reads the touch panel itself (libevdev), since kmscon passes no touches on: \
+            the first direct-touch panel under /dev/input, or the one given with --touch, lined up with \
+            the screen by --touch-calibration.
+            """)
 
     @OptionGroup var connection: Connection
+
+    @Option(help: ArgumentHelp("The touch panel: auto (the first one found), off, or an event device such as /dev/input/by-id/…-event.",
+                               valueName: "auto|off|path"))
+    var touch = "auto"
+
+    @Option(help: "How the panel lines up with the screen (written by --calibrate); read when it exists.")
+    var touchCalibration = "/etc/kiosk/" + TouchCalibration.fileName
 
     func run() throws {
         guard TerminalViewer.isTerminal(STDIN_FILENO), TerminalViewer.isTerminal(STDOUT_FILENO) else {
             FileHandle.standardError.write(Data("kioskctl console: run this on a terminal\n".utf8))
             throw ExitCode.failure
         }
+        let calibration = try loadCalibration()
         let client = try connection.connect()
         let viewer = TerminalViewer()
         let size = viewer.size ?? (80, 24)
@@ -30,9 +45,39 @@ struct Console: ParsableCommand {
             viewer.stop()
             done.signal()
         }
+        let panel = touchPanel(calibration: calibration, viewer: viewer, client: client)
+        panel?.start()
         viewer.readKeys(onKey: { try? client.send(ConsoleMessage(key: $0)) },
                         onResize: { try? client.send(ConsoleMessage(columns: $0, rows: $1)) })
+        panel?.stop()
         client.shutdownConnection()
         done.wait()
+    }
+
+    /// The calibration file when there is one; a broken one stops the console with its problems,
+    /// as a tap landing on the wrong button would be worse than no console.
+    private func loadCalibration() throws -> TouchCalibration {
+        guard touch != "off", FileManager.default.fileExists(atPath: touchCalibration) else { return TouchCalibration() }
+        switch TouchCalibration.load(from: URL(fileURLWithPath: touchCalibration)) {
+        case .success(let calibration): return calibration
+        case .failure(let problems):
+            FileHandle.standardError.write(Data("kioskctl console: \(touchCalibration) has problems:\n\(problems)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    /// Taps on the panel become touches at the cells under them, at the terminal's size now.
+    private func touchPanel(calibration: TouchCalibration, viewer: TerminalViewer, client: ControlClient) -> EvdevTouchPanel? {
+        guard touch != "off" else { return nil }
+        let choice: EvdevTouchPanel.Choice = touch == "auto" ? .automatic : .path(touch)
+        return EvdevTouchPanel(choice: choice, onTouch: { touch in
+            let size = viewer.size ?? (80, 24)
+            guard let press = calibration.cell(at: touch.press, columns: size.columns, rows: size.rows),
+                  let release = calibration.cell(at: touch.release, columns: size.columns, rows: size.rows) else { return }
+            try? client.send(ConsoleMessage(key: .touch(column: press.column, row: press.row,
+                                                        releaseColumn: release.column, releaseRow: release.row)))
+        }, onState: { state in
+            try? client.send(ConsoleMessage(touchPanel: state.description))
+        })
     }
 }

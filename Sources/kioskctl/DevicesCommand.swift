@@ -10,7 +10,14 @@ struct Devices: ParsableCommand {
     @OptionGroup var kiosk: KioskQuery
 
     func run() throws {
-        try kiosk.show(ControlRequest(command: .devices), { $0.devices ?? [] }, as: Self.table)
+        let response = try kiosk.connection.send(ControlRequest(command: .devices))
+        if kiosk.json {
+            print(try prettyJSON(response.devices ?? []))
+            return
+        }
+        print(Self.table(response.devices ?? []))
+        // The touch panel is the console's, not kioskd's: each attached console says how it is.
+        for panel in response.touchPanels ?? [] { print("touch panel, \(panel)") }
     }
 
     static func table(_ devices: [DeviceSnapshot]) -> String {

@@ -269,7 +269,7 @@ actor RemoteConsoleView {
         case .pageUp: .pageUp
         case .pageDown: .pageDown
         case .function(let number): .function(number)
-        case .tap: nil
+        case .tap, .touch: nil
         }
     }
 

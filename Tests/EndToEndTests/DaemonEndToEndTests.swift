@@ -53,6 +53,21 @@ import Testing
         for problem in problems { #expect(start.error.contains(problem)) }
     }
 
+    @Test func checkConfigReadsTheConsolesTouchCalibrationBesideKioskYaml() throws {
+        let copy = try KioskCopy()
+        defer { try? FileManager.default.removeItem(at: copy.folder) }
+        let calibration = copy.folder.appendingPathComponent("Kiosk/touch-calibration.yaml")
+        try "swap-axes: false\nrotation: 90\nmargins: {left: 12, top: 0, right: 8, bottom: 30}\n"
+            .write(to: calibration, atomically: true, encoding: .utf8)
+        #expect(try run(binary("kioskd"), ["check-config", copy.config]).status == 0)
+        try "rotation: 45\nmargins: {left: 900}\nbrightness: 3\n".write(to: calibration, atomically: true, encoding: .utf8)
+        let check = try run(binary("kioskd"), ["check-config", copy.config])
+        #expect(check.status == 2)
+        #expect(check.error.contains("touch-calibration.yaml:1: rotation: must be 0, 90, 180 or 270, not 45"), "\(check.error)")
+        #expect(check.error.contains("touch-calibration.yaml:2: margins.left: must be between 0 and 300, not 900"), "\(check.error)")
+        #expect(check.error.contains("brightness"), "\(check.error)")
+    }
+
     @Test func checkConfigPassesOnTheShippedConfiguration() throws {
         let check = try run(binary("kioskd"), ["check-config", "Kiosk/kiosk.yaml"])
         #expect(check.status == 0, "\(check.error)")

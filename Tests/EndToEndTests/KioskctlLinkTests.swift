@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// kioskctl is the operator's tool and the model for a hall program: it speaks the control
-/// protocol and the remote window, and must carry no driver and no device C library, nor the
+/// protocol and the remote window, and must carry no driver and no device C library (but libevdev,
+/// which `kioskctl console` reads the kiosk's touch panel with), nor the
 /// outbox's store (SQLite, GRDB) and HTTP client. Checked on
 /// the built binary, by what the dynamic linker loads (`ldd`) and by the symbols in it (`nm`), with
 /// kioskd as the control that shows the check can see a driver when there is one.
@@ -40,6 +41,8 @@ import Testing
             #expect(!libraries.contains(library), "kioskctl loads \(library)")
         }
         #expect(try Self.modulesWithSymbols(in: kioskctl).isEmpty)
+        // The one device library it may load: libevdev, for the touch panel of the console it draws.
+        #expect(libraries.contains("libevdev"), "kioskctl console reads the touch panel with libevdev")
 
         // The control: kioskd links every driver, and the same checks see them.
         let kioskd = binary("kioskd")
