@@ -240,7 +240,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
-        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "KioskControl", "Outbox", "OutboxStatus", "PrintingTestBed", "TerminalUI"],
+        .testTarget(name: "EndToEndTests", dependencies: ["KioskDaemon", "KioskControl", "Outbox", "OutboxStatus", "PrintingTestBed", "TerminalUI", "TouchInput"],
                     swiftSettings: strict),
     ]
 )

@@ -24,11 +24,15 @@ struct Console: ParsableCommand {
     @Option(help: "How the panel lines up with the screen (written by --calibrate); read when it exists.")
     var touchCalibration = "/etc/kiosk/" + TouchCalibration.fileName
 
+    @Flag(help: "Line the touch panel up with the screen: touch the + in each corner, and --touch-calibration is written.")
+    var calibrate = false
+
     func run() throws {
         guard TerminalViewer.isTerminal(STDIN_FILENO), TerminalViewer.isTerminal(STDOUT_FILENO) else {
             FileHandle.standardError.write(Data("kioskctl console: run this on a terminal\n".utf8))
             throw ExitCode.failure
         }
+        if calibrate { return try runCalibration() }
         let calibration = try loadCalibration()
         let client = try connection.connect()
         let viewer = TerminalViewer()
@@ -52,6 +56,20 @@ struct Console: ParsableCommand {
         panel?.stop()
         client.shutdownConnection()
         done.wait()
+    }
+
+    private func runCalibration() throws {
+        guard touch != "off" else { throw ValidationError("--calibrate needs a touch panel: give --touch auto or a device") }
+        do {
+            try TouchCalibrationScreen(choice: touch == "auto" ? .automatic : .path(touch), path: touchCalibration).run()
+        } catch CalibrationEnd.saved(let calibration) {
+            print("wrote \(touchCalibration):")
+            print(calibration.yaml, terminator: "")
+            print("kioskctl console reads it when it starts: restart it (systemctl restart kiosk-console).")
+        } catch let end as CalibrationEnd {
+            FileHandle.standardError.write(Data("kioskctl console: \(end)\n".utf8))
+            throw ExitCode.failure
+        }
     }
 
     /// The calibration file when there is one; a broken one stops the console with its problems,

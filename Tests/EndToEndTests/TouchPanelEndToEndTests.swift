@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TouchInput
 
 /// The kiosk's own console reading a touch panel with libevdev, as on a kmscon console that passes
 /// no touches on: `kioskctl console` under `umockdev-run`, with the panel described by
@@ -61,5 +62,40 @@ import Testing
         #expect(shown.contains("touch-calibration.yaml:2:margins.left:mustbebetween0and300,not900"), "\(shown)")
         #expect(try kiosk.isRunning())
         #expect(try kiosk.screen(pane: "\(kiosk.name).0").contains("政务服务自助终端"))
+    }
+}
+
+extension TouchPanelEndToEndTests {
+    /// `kioskctl console --calibrate` under umockdev: four touches on the corner targets of a panel
+    /// mounted turned and inset (`touch-panel-calibrate.events` says how) write the file that undoes it.
+    @Test(.timeLimit(.minutes(1))) func calibrateWritesWhatTheCornerTouchesSay() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("calibrate-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let written = folder.appendingPathComponent("touch-calibration.yaml")
+        let session = "calibrate-\(UUID().uuidString.prefix(8))"
+        let command = ["/usr/bin/umockdev-run",
+                       "-d", "\(Self.fixtures)/touch-panel.umockdev",
+                       "-i", "/dev/input/event7=\(Self.fixtures)/touch-panel.ioctl",
+                       "-e", "/dev/input/event7=\(Self.fixtures)/touch-panel-calibrate.events",
+                       "--", binary("kioskctl"), "console", "--calibrate", "--touch", "/dev/input/event7",
+                       "--touch-calibration", written.path]
+            .map { "'\($0)'" }.joined(separator: " ") + "; echo \"exit $?\"; sleep 600"
+        #expect(try run("/usr/bin/env", ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command]).status == 0)
+        defer { _ = try? run("/usr/bin/env", ["tmux", "kill-session", "-t", session]) }
+        var shown = ""
+        var sawTarget = false
+        for _ in 0..<200 {
+            shown = try run("/usr/bin/env", ["tmux", "capture-pane", "-p", "-t", session]).output
+            sawTarget = sawTarget || shown.contains("请用手指点一下屏幕上的 +")
+            if shown.contains("exit ") { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(sawTarget, "the calibration screen was never drawn")
+        #expect(shown.contains("exit 0"), "\(shown)")
+        let calibration = try TouchCalibration.load(from: written).get()
+        #expect(calibration.swapAxes && calibration.invertX && !calibration.invertY)
+        let margins = [calibration.margins.left, calibration.margins.top, calibration.margins.right, calibration.margins.bottom]
+        for (found, truth) in zip(margins, [40, 25, 12, 60]) { #expect(abs(found - truth) <= 2, "\(margins)") }
     }
 }
