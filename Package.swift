@@ -146,6 +146,7 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
             "KioskDaemon", "Application", "KioskControl", "TerminalUI", "ScreenModel", "Flows", "Outbox", "PlatformStandIn", "DeviceKit",
+            "TouchInput",
             // The drivers' benchmarks: an ICAO read against the card emulator, a GA 467 read against its emulator.
             "SmartCard", "CardEmulator", "ResidentID", "GA467Emulator",
             // Printing: submitting a PDF side by side with lp, rendering a receipt, on the tests' private cupsd.

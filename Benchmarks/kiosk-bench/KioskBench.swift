@@ -33,6 +33,8 @@ struct KioskBench: ParsableCommand {
         case drivers
         /// Printing: a cached PDF submitted beside `lp`, a receipt rendered; starts its own cupsd.
         case printing
+        /// A tap on the touch panel to the frame at the console.
+        case touch
     }
 
     @Option(help: "The kioskd binary (default: kioskd in the same folder as kiosk-bench).")
@@ -56,6 +58,9 @@ struct KioskBench: ParsableCommand {
     @Option(help: "The first frame counts as complete after this many ms with no new bytes.")
     var firstFrameQuietMs = 20.0
 
+    @Option(help: "Taps on the touch panel (each waits for its frame and the pressed look's end: about 0.3 s).")
+    var touchTaps = 400
+
     @Option(help: "Terminal columns.")
     var columns = 80
 
@@ -65,7 +70,7 @@ struct KioskBench: ParsableCommand {
     @Flag(help: "Skip the in-process rendering benchmark.")
     var skipInProcess = false
 
-    @Option(help: "Run only one part: terminal (kioskd on a pty), queue (the outbox on this disk), remote (the remote window), drivers, or printing (starts its own cupsd).")
+    @Option(help: "Run only one part: terminal (kioskd on a pty), queue (the outbox on this disk), remote (the remote window), drivers, printing (starts its own cupsd), or touch (a tap to its frame at the console).")
     var only: Part?
 
     @Option(help: "Folder for the queue's databases, on the disk to measure (default: .build-bench-data in the repository).")
@@ -117,6 +122,14 @@ struct KioskBench: ParsableCommand {
         if only == nil || only == .remote { try runRemote() }
         if only == nil || only == .drivers { try runDrivers() }
         if only == nil || only == .printing { try runPrinting() }
+        if only == nil || only == .touch { try runTouch() }
+    }
+
+    private func runTouch() throws {
+        let launcher = Launcher(kioskd: try locateKioskd(), configuration: try locateConfiguration(), columns: 80, rows: 24)
+        defer { launcher.removeFolders() }
+        let result = try TouchBench(launcher: launcher, taps: touchTaps, firstFrameQuiet: nanoseconds(firstFrameQuietMs)).run()
+        print(TouchBench.markdown(result, machine: .current(), command: commandLine()), terminator: "")
     }
 
     private func runPrinting() throws {
