@@ -63,7 +63,7 @@ let package = Package(
             "DeviceKit", "CLibUSB", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // A touch panel on the kiosk's own screen: taps from its events (no C), and the reader.
-        .target(name: "TouchInput", dependencies: ["YAMLData"], swiftSettings: strict),
+        .target(name: "TouchInput", dependencies: ["DeviceKit", "YAMLData"], swiftSettings: strict),
         .target(name: "TouchPanel", dependencies: ["TouchInput", "CLibevdev"], swiftSettings: strict),
         .target(name: "DocumentScan", dependencies: ["DeviceKit", "ScannedDocuments", "CSANE"], swiftSettings: strict),
         // Scanned pages as PNG and as one PDF (cairo): made by the SANE driver, and by the kiosk

@@ -4,6 +4,7 @@ import DocumentScan
 import Printing
 import ResidentID
 import SmartCard
+import TouchInput
 
 extension DeviceDrivers {
     /// Every driver family linked into kioskd. A driver module adds its factory here; a module
@@ -16,5 +17,6 @@ extension DeviceDrivers {
         SerialScannerDriverFactory(),
         CUPSDriverFactory(),
         SANEDriverFactory(),
-    ])
+        ConsoleTouchPanelFactory(),
+    ], families: [.touchPanels])
 }

@@ -8,7 +8,9 @@ import YAMLData
 /// catalog (`kioskd udev-rules`) so that adding a model to `Devices/` is all it takes.
 ///
 /// Devices reached through a system service (pcscd, CUPS) need no rules, and neither do simulated
-/// ones; a serial model without USB ids cannot be matched and gets a comment instead.
+/// ones; a serial model without USB ids cannot be matched and gets a comment instead. A touch panel
+/// (driver `console`) is the console's, not kioskd's: its event device goes to group input, which
+/// kiosk-console.service runs with, and is named `/dev/input/kiosk-touch`.
 public enum UdevRules {
     /// The group the device nodes are given to: kioskd's own group (`Group=kiosk` in kioskd.service;
     /// systemd-sysusers makes it with the user `kiosk`).
@@ -57,6 +59,15 @@ public enum UdevRules {
         ]
         if entry.driver == .usbHID {
             lines.append("SUBSYSTEM==\"hidraw\", ATTRS{idVendor}==\"\(vendor)\", ATTRS{idProduct}==\"\(product)\", \(access)")
+        }
+        if entry.driver == .console {
+            // A touch panel: its event device for the console (group input), named for --touch.
+            return [
+                "",
+                title,
+                "SUBSYSTEM==\"input\", KERNEL==\"event*\", ATTRS{idVendor}==\"\(vendor)\", ATTRS{idProduct}==\"\(product)\", "
+                    + "ENV{ID_INPUT_TOUCHSCREEN}=\"1\", GROUP=\"input\", MODE=\"0660\", SYMLINK+=\"input/kiosk-touch\"",
+            ]
         }
         if entry.serial != nil || entry.driver == .serial {
             lines.append("SUBSYSTEM==\"tty\", ATTRS{idVendor}==\"\(vendor)\", ATTRS{idProduct}==\"\(product)\", \(access)")

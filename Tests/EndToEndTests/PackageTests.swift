@@ -19,9 +19,14 @@ import Testing
         for file in simulated {
             #expect(!rules.contains(String(file.dropLast(".yaml".count))), "a rule for \(file)")
         }
-        // Every line is a comment, blank, or a rule for one USB id pair.
+        // A touch panel's event device goes to the console (group input) under one name for --touch.
+        #expect(rules.contains(#"SUBSYSTEM=="input", KERNEL=="event*", ATTRS{idVendor}=="0eef", ATTRS{idProduct}=="0001", ENV{ID_INPUT_TOUCHSCREEN}="1", GROUP="input", MODE="0660", SYMLINK+="input/kiosk-touch""#))
+        #expect(rules.contains(#"ATTRS{idVendor}=="0596", ATTRS{idProduct}=="0001", ENV{ID_INPUT_TOUCHSCREEN}="1""#))
+        // Every line is a comment, blank, or a rule for one USB id pair: kioskd's, or the console's panel.
         for line in rules.split(separator: "\n", omittingEmptySubsequences: true) where !line.hasPrefix("#") {
-            #expect(line.hasPrefix("SUBSYSTEM==") && line.hasSuffix(#"GROUP="kiosk", MODE="0660""#), "\(line)")
+            let kioskd = line.hasSuffix(#"GROUP="kiosk", MODE="0660""#)
+            let console = line.hasPrefix(#"SUBSYSTEM=="input""#) && line.hasSuffix(#"GROUP="input", MODE="0660", SYMLINK+="input/kiosk-touch""#)
+            #expect(line.hasPrefix("SUBSYSTEM==") && (kioskd || console), "\(line)")
         }
         #expect(try run(binary("kioskd"), ["udev-rules", "--catalog", "Devices"]).output == rules)
     }

@@ -26,10 +26,14 @@ struct DeviceCatalogTests {
             return
         }
         #expect(catalog.entries.map(\.model) == [
-            "cups-ipp-everywhere", "cvr-100u", "generic-pcsc-reader", "honeywell-1900", "sane-generic",
-            "sim-code-scanner", "sim-document-scanner", "sim-identity-reader", "sim-printer",
+            "3m-microtouch", "cups-ipp-everywhere", "cvr-100u", "egalax-touchkit", "generic-pcsc-reader", "honeywell-1900",
+            "sane-generic", "sim-code-scanner", "sim-document-scanner", "sim-identity-reader", "sim-printer",
         ])
+        let egalax = try #require(catalog.model("egalax-touchkit"))
+        #expect(egalax.category == DeviceCategory("touch-panel") && egalax.driver == CatalogEntry.Driver("console"))
+        #expect(egalax.usb?.vendor == 0x0eef && egalax.usb?.product == 0x0001)
         let simulated = catalog.entries.filter { $0.driver == .sim }
+        // A touch panel has no simulated model: kioskd never runs one (kioskctl console reads it).
         #expect(Set(simulated.map(\.category)) == Set(DeviceFamilies.builtIn.categories), "one simulated model per category")
 
         let printer = try #require(catalog.model("sim-printer"))
@@ -118,13 +122,13 @@ struct DeviceCatalogTests {
         let fields = "category, driver, model, name, notes, quirks, serial, usb"
         let expected = [
             #"Devices/bad-baud.yaml:6: serial.baud: 12345 is not a standard rate (one of: 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600)"#,
-            #"Devices/bad-category.yaml:3: category: "scanner" is not one of: identity-reader, code-scanner, document-scanner, printer"#,
+            #"Devices/bad-category.yaml:3: category: "scanner" is not one of: identity-reader, code-scanner, document-scanner, printer, touch-panel"#,
             "Devices/bad-category.yaml:5: colour: unknown field (expected one of: \(fields))",
             #"Devices/dup.yml:1: model: "dup" is already defined in Devices/dup.yaml:1"#,
             #"Devices/misnamed.yaml:1: model: must equal the file name "misnamed", not "other-name""#,
             #"Devices/missing.yaml:1: missing required field "category""#,
             #"Devices/missing.yaml:1: missing required field "name""#,
-            #"Devices/missing.yaml:2: driver: "hid" is not one of: sim, pcsc, ga467, usb-hid, serial, cups, sane"#,
+            #"Devices/missing.yaml:2: driver: "hid" is not one of: sim, pcsc, ga467, usb-hid, serial, cups, sane, console"#,
             #"Devices/no-usb.yaml:5: driver: "usb-hid" needs a "usb" section with vendor and product"#,
             "Devices/usb-range.yaml:6: usb.vendor: must be between 0 and 65535, not 131071",
             "Devices/usb-range.yaml:7: usb.product: must be between 0 and 65535, not -1",
@@ -213,6 +217,26 @@ struct SimulatedDeviceFactoryTests {
         #expect((reader as? SimulatedIdentityReader)?.readLatency == .milliseconds(300))
         #expect(try SimulatedDeviceFactory.makeDevice(for: #require(catalog.model("sim-document-scanner")), id: "d") is SimulatedDocumentScanner)
         #expect(try SimulatedDeviceFactory.makeDevice(for: #require(catalog.model("sim-code-scanner")), id: "c") is SimulatedCodeScanner)
+    }
+
+    @Test("a touch panel is the console's: its model needs USB ids, and kioskd runs none")
+    func touchPanelsAreTheConsoles() throws {
+        let catalog = try DeviceCatalog.load(directory: repositoryDevicesFolder)
+        let panel = try #require(catalog.model("egalax-touchkit"))
+        let error = #expect(throws: DeviceError.self) {
+            try DeviceDrivers.kiosk.makeDevice(for: panel, id: "touch", connection: DeviceConnection([:]))
+        }
+        #expect(error?.code == .driverUnavailable && error?.action == .configuration)
+        #expect(error?.detail.contains("kioskctl console reads (--touch); leave it out of kiosk.yaml's devices") == true)
+        // No role takes a touch panel, so kiosk.yaml cannot name one.
+        #expect(!DeviceDrivers.kiosk.families.roles.contains { DeviceDrivers.kiosk.families.category(of: $0) == DeviceCategory("touch-panel") })
+        #expect(DeviceDrivers.kiosk.families.categories.contains(DeviceCategory("touch-panel")))
+        let folder = try TemporaryDevicesFolder([
+            "no-ids.yaml": "model: no-ids\nname: A panel without ids\ncategory: touch-panel\ndriver: console\n",
+        ])
+        defer { folder.remove() }
+        let problems = #expect(throws: ConfigProblems.self) { try DeviceCatalog.load(directory: folder.url) }
+        #expect(problems?.problems.map(\.message) == [#""console" needs a "usb" section with vendor and product"#])
     }
 
     @Test("a model with a real driver is not built here")
