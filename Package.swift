@@ -165,14 +165,19 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "kiosk-ga467-emulator", dependencies: ["GA467Emulator", "ResidentID", "DeviceKit"],
                           path: "Tools/kiosk-ga467-emulator", swiftSettings: strict),
-        // libumockdev's testbed API, for usb-scanner-replay only.
+        // libumockdev's testbed API, for usb-scanner-replay and touch-panel-replay only.
         .systemLibrary(name: "CUMockdev", path: "Tools/CUMockdev", pkgConfig: "umockdev-1.0",
                        providers: [.apt(["libumockdev-dev"])]),
         // Runs the usb-hid driver against a umockdev testbed for CodeScannersTests (it needs
         // libumockdev's preload library, hence a program of its own).
+        .target(name: "ReplaySupport", path: "Tools/ReplaySupport", swiftSettings: strict),
         .executableTarget(name: "usb-scanner-replay", dependencies: [
-            "CodeScanners", "DeviceKit", "CUMockdev", .product(name: "Logging", package: "swift-log"),
+            "CodeScanners", "DeviceKit", "CUMockdev", "ReplaySupport", .product(name: "Logging", package: "swift-log"),
         ], path: "Tools/usb-scanner-replay", swiftSettings: strict),
+        // Runs the console's touch panel reader against a umockdev testbed for TouchInputTests (it
+        // needs libumockdev's preload library too).
+        .executableTarget(name: "touch-panel-replay", dependencies: ["TouchPanel", "TouchInput", "CUMockdev", "ReplaySupport"],
+                          path: "Tools/touch-panel-replay", swiftSettings: strict),
         // The platform's stand-in for development, tests, the demo and the benchmarks: a real
         // HTTP server with its own SQLite store.
         .target(name: "PlatformStandIn", dependencies: [
@@ -234,7 +239,7 @@ let package = Package(
         .testTarget(name: "RemoteWindowTests", dependencies: ["RemoteWindow", "ScreenModel", "DeviceKit", "YAMLData", "WireFormat"], swiftSettings: strict),
         .testTarget(name: "FlowsTests", dependencies: ["Flows", "ScreenModel", "DeviceKit", "YAMLData"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "ScreenModel"], swiftSettings: strict),
-        .testTarget(name: "TouchInputTests", dependencies: ["TouchInput", "YAMLData"], swiftSettings: strict),
+        .testTarget(name: "TouchInputTests", dependencies: ["TouchInput", "YAMLData", "touch-panel-replay"], swiftSettings: strict),
         .testTarget(name: "ApplicationTests", dependencies: ["Application", "DeviceKit"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [
             "KioskDaemon", "Application", "KioskControl", "RemoteWindow", "ScreenModel", "DeviceKit", "Flows", "Outbox", "YAMLData", "TerminalUI",

@@ -115,6 +115,9 @@ public final class EvdevTouchPanel: Sendable {
             var descriptor = pollfd(fd: device.fd, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, 200)
             if ready < 0 && errno != EINTR { return }
+            // Unplugged: the kernel fails the read (ENODEV), and udev removes the node, which is
+            // also noticed here when no event comes to fail.
+            if access(device.path, F_OK) != 0 { return }
             if ready <= 0 { continue }
             if descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && descriptor.revents & Int16(POLLIN) == 0 { return }
             // Everything that is there now, then back to poll.

@@ -16,34 +16,11 @@ import CodeScanners
 import DeviceKit
 import Foundation
 import Logging
+import ReplaySupport
 import Synchronization
 
 let devicePath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1"
 
-let output = Mutex(())
-func say(_ line: String) {
-    output.withLock { _ in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-}
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("usb-scanner-replay: \(message)\n".utf8))
-    exit(2)
-}
-
-func parseOptions() -> [String: String] {
-    var options: [String: String] = [:]
-    var arguments = CommandLine.arguments.dropFirst()
-    while let key = arguments.popFirst() {
-        guard key.hasPrefix("--"), let value = arguments.popFirst() else { fail("expected --option value, got \(key)") }
-        options[String(key.dropFirst(2))] = value
-    }
-    return options
-}
-let options = parseOptions()
-func option(_ name: String) -> String {
-    guard let value = options[name] else { fail("missing --\(name)") }
-    return value
-}
 func hexNumber(_ name: String) -> UInt16 {
     let text = option(name)
     guard let value = UInt16(text.hasPrefix("0x") ? String(text.dropFirst(2)) : text, radix: 16) else { fail("--\(name) \(text)") }
