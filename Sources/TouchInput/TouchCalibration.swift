@@ -10,6 +10,9 @@ import YAMLData
 /// what is left is the grid, so a panel that reaches beyond the picture, or a picture that does not
 /// fill the panel, still hits the right cell.
 public struct TouchCalibration: Sendable, Equatable {
+    /// The panel's event device, e.g. `/dev/input/kiosk-touch` (the catalog's udev rules name a
+    /// known controller so); nil for the first direct-touch panel found.
+    public var device: String?
     /// The panel's X runs along the screen's rows.
     public var swapAxes = false
     public var invertX = false
@@ -72,7 +75,14 @@ extension TouchCalibration {
         let file = DataFile(contentsOf: url, displayPath: displayPath)
         var calibration = TouchCalibration()
         if let root = file.root {
-            root.rejectUnknownKeys(["swap-axes", "invert-x", "invert-y", "rotation", "margins"])
+            root.rejectUnknownKeys(["device", "swap-axes", "invert-x", "invert-y", "rotation", "margins"])
+            if let node = root.optional("device"), let path = node.nonEmptyString() {
+                if path.hasPrefix("/dev/input/") && !path.contains("..") && path.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) {
+                    calibration.device = path
+                } else {
+                    node.problem("must be an input device under /dev/input/, e.g. /dev/input/kiosk-touch, not \"\(path)\"")
+                }
+            }
             if let value = root.optional("swap-axes")?.bool() { calibration.swapAxes = value }
             if let value = root.optional("invert-x")?.bool() { calibration.invertX = value }
             if let value = root.optional("invert-y")?.bool() { calibration.invertY = value }
@@ -100,8 +110,9 @@ extension TouchCalibration {
         """
         # How the touch panel lines up with the screen: written by `kioskctl console --calibrate`.
         # Margins are thousandths of the panel outside the character grid, after the axes are
-        # swapped, inverted and turned (rotation: 0, 90, 180 or 270, clockwise).
-        swap-axes: \(swapAxes)
+        # swapped, inverted and turned (rotation: 0, 90, 180 or 270, clockwise). `device:` names the
+        # panel (e.g. /dev/input/kiosk-touch); without it the console takes the first one it finds.
+        \(device.map { "device: \($0)\n" } ?? "")swap-axes: \(swapAxes)
         invert-x: \(invertX)
         invert-y: \(invertY)
         rotation: \(rotation.rawValue)

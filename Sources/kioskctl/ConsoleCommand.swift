@@ -17,9 +17,9 @@ struct Console: ParsableCommand {
 
     @OptionGroup var connection: Connection
 
-    @Option(help: ArgumentHelp("The touch panel: auto (the first one found), off, or an event device such as /dev/input/by-id/…-event.",
+    @Option(help: ArgumentHelp("The touch panel: auto (the first one found), off, or an event device such as /dev/input/kiosk-touch. Default: the calibration file's device, else auto.",
                                valueName: "auto|off|path"))
-    var touch = "auto"
+    var touch: String?
 
     @Option(help: "How the panel lines up with the screen (written by --calibrate); read when it exists.")
     var touchCalibration = "/etc/kiosk/" + TouchCalibration.fileName
@@ -61,7 +61,10 @@ struct Console: ParsableCommand {
     private func runCalibration() throws {
         guard touch != "off" else { throw ValidationError("--calibrate needs a touch panel: give --touch auto or a device") }
         do {
-            try TouchCalibrationScreen(choice: touch == "auto" ? .automatic : .path(touch), path: touchCalibration).run()
+            // The panel named here, else the one the file named before; it is written back.
+            let previous = try? TouchCalibration.load(from: URL(fileURLWithPath: touchCalibration)).get()
+            let named = touch.flatMap { $0 == "auto" ? nil : $0 } ?? previous?.device
+            try TouchCalibrationScreen(choice: named.map { .path($0) } ?? .automatic, path: touchCalibration, device: named).run()
         } catch CalibrationEnd.saved(let calibration) {
             print("wrote \(touchCalibration):")
             print(calibration.yaml, terminator: "")
@@ -86,8 +89,10 @@ struct Console: ParsableCommand {
 
     /// Taps on the panel become touches at the cells under them, at the terminal's size now.
     private func touchPanel(calibration: TouchCalibration, viewer: TerminalViewer, client: ControlClient) -> EvdevTouchPanel? {
-        guard touch != "off" else { return nil }
-        let choice: EvdevTouchPanel.Choice = touch == "auto" ? .automatic : .path(touch)
+        // The option wins, then the calibration file's device, then the first panel found.
+        let device = touch ?? calibration.device ?? "auto"
+        guard device != "off" else { return nil }
+        let choice: EvdevTouchPanel.Choice = device == "auto" ? .automatic : .path(device)
         return EvdevTouchPanel(choice: choice, onTouch: { touch in
             let size = viewer.size ?? (80, 24)
             guard let press = calibration.cell(at: touch.press, columns: size.columns, rows: size.rows),

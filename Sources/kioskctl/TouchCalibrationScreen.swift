@@ -11,6 +11,8 @@ import TouchPanel
 struct TouchCalibrationScreen {
     let choice: EvdevTouchPanel.Choice
     let path: String
+    /// Written into the file as the panel to read: the one calibrated, when it was named.
+    let device: String?
 
     /// How long to wait for each touch, and for the panel to be found at all.
     static let touchWait: TimeInterval = 120
@@ -55,7 +57,8 @@ struct TouchCalibrationScreen {
             samples.append(TouchCalibration.Sample(column: target.0, row: target.1, touched: touched!.release))
         }
         switch TouchCalibration.fit(samples, columns: size.columns, rows: size.rows) {
-        case .success(let calibration):
+        case .success(var calibration):
+            calibration.device = device
             do {
                 try Data(calibration.yaml.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {

@@ -14,12 +14,14 @@ import TouchInput
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/umockdev-run"), "umockdev-run is missing: run make deps")
         // The demo's own screen on top, 80×24, and the kiosk's console with the panel below it, 80×24.
         let kiosk = try await KioskUnderTest(columns: 80, rows: 49)
+        // The panel is named by the calibration file, as on a kiosk: no --touch.
+        let calibration = kiosk.state.appendingPathComponent("touch-calibration.yaml")
+        try "device: /dev/input/event7\n".write(to: calibration, atomically: true, encoding: .utf8)
         let console = ["/usr/bin/umockdev-run",
                        "-d", "\(Self.fixtures)/touch-panel.umockdev",
                        "-i", "/dev/input/event7=\(Self.fixtures)/touch-panel.ioctl",
                        "-e", "/dev/input/event7=\(Self.fixtures)/touch-panel-collect.events",
-                       "--", binary("kioskctl"), "console", "--socket", kiosk.socket, "--touch", "/dev/input/event7",
-                       "--touch-calibration", "/nonexistent/touch-calibration.yaml"]
+                       "--", binary("kioskctl"), "console", "--socket", kiosk.socket, "--touch-calibration", calibration.path]
             .map { "'\($0)'" }.joined(separator: " ")
         let split = try run("/usr/bin/env", ["tmux", "split-window", "-v", "-l", "24", "-t", kiosk.name, console + "; sleep 600"])
         #expect(split.status == 0, "\(split.error)")

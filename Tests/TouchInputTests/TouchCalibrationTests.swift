@@ -57,10 +57,13 @@ import YAMLData
         calibration.rotation = .threeQuarters
         calibration.margins = .init(left: 12, top: 30, right: 7, bottom: 0)
         #expect(try load(calibration.yaml).get() == calibration)
+        calibration.device = "/dev/input/kiosk-touch"
+        #expect(try load(calibration.yaml).get() == calibration)
     }
 
     @Test func nonsenseIsNamedFieldByField() throws {
         let text = """
+            device: /etc/passwd
             swap-axes: maybe
             rotation: 45
             margins: {left: 900, top: -1, middle: 3}
@@ -71,8 +74,9 @@ import YAMLData
             return
         }
         let lines = problems.description
-        #expect(lines.contains("touch-calibration.yaml:1: swap-axes: expected true or false"))
-        #expect(lines.contains("touch-calibration.yaml:2: rotation: must be 0, 90, 180 or 270, not 45"))
+        #expect(lines.contains("touch-calibration.yaml:1: device: must be an input device under /dev/input/"))
+        #expect(lines.contains("touch-calibration.yaml:2: swap-axes: expected true or false"))
+        #expect(lines.contains("touch-calibration.yaml:3: rotation: must be 0, 90, 180 or 270, not 45"))
         #expect(lines.contains("margins.left: must be between 0 and 300, not 900"))
         #expect(lines.contains("margins.top: must be between 0 and 300, not -1"))
         #expect(lines.contains("middle"))
