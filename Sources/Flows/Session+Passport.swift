@@ -177,14 +177,15 @@ extension Session {
             say(.commonKeypadHint, style: .muted)
             return
         }
-        if current.accepts.contains(.identityDocument) { say(.identifyCard, style: .emphasis) }
         if current.accepts.contains(.pickupCode), let value = step.keypad {
+            // Typing a code: the card's prompt would only distract (a card placed now is still read).
             screen.field = Screen.InputField(label: t(.identifyKeypadLabel, lang), value: value,
                                       placeholder: t(.identifyKeypadPlaceholder, lang), maxLength: 12)
             screen.keypad = keypad(.digits)
             say(.commonKeypadHint, style: .muted)
             return
         }
+        if current.accepts.contains(.identityDocument) { say(.identifyCard, style: .emphasis) }
         for (index, choice) in identifyChoices.enumerated() {
             switch choice {
             case .pickupCode:

@@ -11,6 +11,8 @@ struct OnScreenKeypadTests {
         session.press(.text("1"), .text("1"))
         let screen = session.screen()
         #expect(screen.field != nil)
+        // Only what typing needs: no "place your ID card" above the keys.
+        #expect(!screen.paragraphs.contains { $0.text.contains("身份证") }, "\(screen.paragraphs)")
         #expect(screen.keypad == Screen.Keypad(layout: .digits, eraseLabel: "删除", confirmLabel: "确认"))
         session.press(.function(2))
         #expect(session.screen().keypad == Screen.Keypad(layout: .digits, eraseLabel: "Delete", confirmLabel: "OK"))
