@@ -205,10 +205,11 @@ public final class KioskRuntime: Service, Sendable {
         logger.info("session loop stopped")
     }
 
-    /// Renders the session's screen and sends the difference to every viewer.
     /// How long a tapped button looks pressed: long enough to see, short enough not to linger.
     static let pressedLook = Duration.milliseconds(200)
 
+    /// Renders the session's screen, with the button just tapped drawn pressed, and sends the
+    /// difference to every viewer.
     private func publish(_ session: Session, visit: Int, pressed: HitMap.Region? = nil) {
         let size = snapshot.withLock { state in
             state.position = session.position

@@ -7,9 +7,10 @@ import ScreenModel
 /// buttons, one per line (two columns when there are more than six and room for them), each with its
 /// detail on the next line. Above the last row, a band of three rows holds the commands (Help,
 /// language, back) as buttons big enough for a finger (one row on a screen too small for that), and
-/// the last row the status line. Content is centred in a column of at most ``maxContentWidth`` so a wide screen does not
-/// make lines hard to follow. When the body does not fit, paragraphs are cut first, then the rest,
-/// each cut marked with `…`; the two footer rows are never drawn over.
+/// the last row the status line. Content is centred in a column of at most ``maxContentWidth`` so a
+/// wide screen does not make lines hard to follow. When the body does not fit, the keypad's rows
+/// close up first, then paragraphs are cut, then the rest, each cut marked with `…`; the footer is
+/// never drawn over.
 ///
 /// The renderer decides nothing: it draws what the session describes, in the order it describes it.
 public struct ScreenRenderer: Sendable {

@@ -11,15 +11,18 @@ struct Console: ParsableCommand {
         discussion: """
             This is how the kiosk's own display runs it (on tty1 under kmscon), and how an operator looks in. \
             On the kiosk it reads the touch panel itself (libevdev), since kmscon passes no touches on: \
-            the first direct-touch panel under /dev/input, or the one given with --touch, lined up with \
-            the screen by --touch-calibration.
+            the one given with --touch, or with --touch auto the one --touch-calibration names, else the \
+            first direct-touch panel under /dev/input; the calibration also lines it up with the screen. \
+            --calibrate reads the panel whatever --touch says.
             """)
 
     @OptionGroup var connection: Connection
 
-    @Option(help: ArgumentHelp("The touch panel: auto (the first one found), off, or an event device such as /dev/input/kiosk-touch. Default: the calibration file's device, else auto.",
+    /// Off unless asked for: a second console on the kiosk (an operator's, over ssh) reading the same
+    /// panel would send every tap twice, the second onto whatever the first one opened.
+    @Option(help: ArgumentHelp("The touch panel: auto (the calibration file's device, else the first one found), an event device such as /dev/input/kiosk-touch, or off (kiosk-console.service passes auto).",
                                valueName: "auto|off|path"))
-    var touch: String?
+    var touch = "off"
 
     @Option(help: "How the panel lines up with the screen (written by --calibrate); read when it exists.")
     var touchCalibration = "/etc/kiosk/" + TouchCalibration.fileName
@@ -59,11 +62,10 @@ struct Console: ParsableCommand {
     }
 
     private func runCalibration() throws {
-        guard touch != "off" else { throw ValidationError("--calibrate needs a touch panel: give --touch auto or a device") }
         do {
             // The panel named here, else the one the file named before; it is written back.
             let previous = try? TouchCalibration.load(from: URL(fileURLWithPath: touchCalibration)).get()
-            let named = touch.flatMap { $0 == "auto" ? nil : $0 } ?? previous?.device
+            let named = touch == "auto" || touch == "off" ? previous?.device : touch
             try TouchCalibrationScreen(choice: named.map { .path($0) } ?? .automatic, path: touchCalibration, device: named).run()
         } catch CalibrationEnd.saved(let calibration) {
             print("wrote \(touchCalibration):")
@@ -89,10 +91,10 @@ struct Console: ParsableCommand {
 
     /// Taps on the panel become touches at the cells under them, at the terminal's size now.
     private func touchPanel(calibration: TouchCalibration, viewer: TerminalViewer, client: ControlClient) -> EvdevTouchPanel? {
-        // The option wins, then the calibration file's device, then the first panel found.
-        let device = touch ?? calibration.device ?? "auto"
-        guard device != "off" else { return nil }
-        let choice: EvdevTouchPanel.Choice = device == "auto" ? .automatic : .path(device)
+        // auto: the calibration file's device, else the first panel found.
+        guard touch != "off" else { return nil }
+        let device = touch == "auto" ? calibration.device : touch
+        let choice: EvdevTouchPanel.Choice = device.map { .path($0) } ?? .automatic
         return EvdevTouchPanel(choice: choice, onTouch: { touch in
             let size = viewer.size ?? (80, 24)
             guard let press = calibration.cell(at: touch.press, columns: size.columns, rows: size.rows),

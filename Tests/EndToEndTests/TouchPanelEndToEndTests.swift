@@ -14,14 +14,15 @@ import TouchInput
         #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/umockdev-run"), "umockdev-run is missing: run make deps")
         // The demo's own screen on top, 80×24, and the kiosk's console with the panel below it, 80×24.
         let kiosk = try await KioskUnderTest(columns: 80, rows: 49)
-        // The panel is named by the calibration file, as on a kiosk: no --touch.
+        // The panel is named by the calibration file, read with --touch auto as on a kiosk.
         let calibration = kiosk.state.appendingPathComponent("touch-calibration.yaml")
         try "device: /dev/input/event7\n".write(to: calibration, atomically: true, encoding: .utf8)
         let console = ["/usr/bin/umockdev-run",
                        "-d", "\(Self.fixtures)/touch-panel.umockdev",
                        "-i", "/dev/input/event7=\(Self.fixtures)/touch-panel.ioctl",
                        "-e", "/dev/input/event7=\(Self.fixtures)/touch-panel-collect.events",
-                       "--", binary("kioskctl"), "console", "--socket", kiosk.socket, "--touch-calibration", calibration.path]
+                       "--", binary("kioskctl"), "console", "--socket", kiosk.socket, "--touch", "auto",
+                       "--touch-calibration", calibration.path]
             .map { "'\($0)'" }.joined(separator: " ")
         let split = try run("/usr/bin/env", ["tmux", "split-window", "-v", "-l", "24", "-t", kiosk.name, console + "; sleep 600"])
         #expect(split.status == 0, "\(split.error)")
@@ -48,7 +49,7 @@ import TouchInput
         let kiosk = try await KioskUnderTest(columns: 80, rows: 49)
         let file = kiosk.state.appendingPathComponent("touch-calibration.yaml")
         try "rotation: 45\nmargins: {left: 900}\n".write(to: file, atomically: true, encoding: .utf8)
-        let console = [binary("kioskctl"), "console", "--socket", kiosk.socket, "--touch-calibration", file.path]
+        let console = [binary("kioskctl"), "console", "--socket", kiosk.socket, "--touch", "auto", "--touch-calibration", file.path]
             .map { "'\($0)'" }.joined(separator: " ")
         #expect(try run("/usr/bin/env", ["tmux", "split-window", "-v", "-l", "24", "-t", kiosk.name,
                                          console + "; echo \"exit $?\"; sleep 600"]).status == 0)
