@@ -1,5 +1,6 @@
 import Foundation
 import PrintingTestBed
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -22,18 +23,13 @@ import Glibc
         let path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         // The scanner "reads" the same two codes every 300 ms until the probe is done: bytes written
         // before the probe opened and set up the line are flushed by it, however long it took to
-        // start, and the first pair after that is the one it reports.
-        let writer = Task.detached {
-            let bytes = Array("88001234\r\u{1B}[2Jhi\r".utf8)
-            while !Task.isCancelled {
-                try await Task.sleep(for: .milliseconds(300))
-                _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
-            }
-        }
+        // start, and the first pair after that is the one it reports. On a thread of its own: `run`
+        // blocks this one, and with other tests blocking the rest of the cooperative pool on two
+        // cores, a task might never get to write.
+        let writer = PTYWriter(master: master, bytes: Array("88001234\r\u{1B}[2Jhi\r".utf8))
         let result = try run(binary("kioskd"), ["probe", "scanner", "--driver", "serial", "--device", path, "--count", "2",
                                                 "--timeout", "10", "--content", repositoryRoot.appendingPathComponent("Kiosk").path])
-        writer.cancel()
-        _ = try? await writer.value
+        writer.stop()
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("code 1: 88001234  (pickup-code, 8 bytes)"), "\(result.output)")
         // A code with an escape sequence is refused, and nothing of it reaches the terminal.
@@ -92,5 +88,27 @@ import Glibc
         let fullReport = try #require(try JSONSerialization.jsonObject(with: Data(full.output.utf8)) as? [String: Any])
         let fullNumber = try #require(fullReport["documentNumber"] as? String)
         #expect(fullNumber.count == 18 && !fullNumber.contains("*"))
+    }
+}
+
+/// Writes the same bytes to a pseudo-terminal every 300 ms on a thread of its own, until stopped;
+/// `stop` returns once it wrote for the last time, so the descriptor can be closed.
+private final class PTYWriter: Sendable {
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(master: Int32, bytes: [UInt8]) {
+        Thread.detachNewThread { [self] in
+            while !stopping.load(ordering: .relaxed) {
+                usleep(300_000)
+                _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+            }
+            finished.signal()
+        }
+    }
+
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        finished.wait()
     }
 }

@@ -19,17 +19,12 @@ extension CUPSSession {
         var jobID: Int32 = 0
         let created = cupsCreateDestJob(http, dest, info, &jobID, title, count, cOptions)
         guard created.rawValue < IPP_STATUS_ERROR_BAD_REQUEST.rawValue, jobID > 0 else {
-            let detail = lastErrorText()
-            if created == IPP_STATUS_ERROR_SERVICE_UNAVAILABLE || created == IPP_STATUS_ERROR_INTERNAL {
-                dropConnection()
-                throw PrinterErrors.unreachable(server, detail: detail)
-            }
-            throw PrinterErrors.submitFailed(queue, detail)
+            throw submissionFailure(created, queue: queue, step: nil)
         }
         guard cupsStartDestDocument(http, dest, info, jobID, title, format, 0, nil, 1) == HTTP_STATUS_CONTINUE else {
-            let detail = lastErrorText()
+            let failure = submissionFailure(cupsLastError(), queue: queue, step: "start document")
             abandon(jobID)
-            throw PrinterErrors.submitFailed(queue, "start document: \(detail)")
+            throw failure
         }
         let written = document.withUnsafeBytes { bytes in
             cupsWriteRequestData(http, bytes.baseAddress, bytes.count)
@@ -41,11 +36,22 @@ extension CUPSSession {
         }
         let finished = cupsFinishDestDocument(http, dest, info)
         guard finished.rawValue < IPP_STATUS_ERROR_BAD_REQUEST.rawValue else {
-            let detail = lastErrorText()
+            let failure = submissionFailure(finished, queue: queue, step: "finish document")
             abandon(jobID)
-            throw PrinterErrors.submitFailed(queue, "finish document: \(detail)")
+            throw failure
         }
         return jobID
+    }
+
+    /// A submission that failed: cupsd gone (no answer, or it is shutting down) is the server
+    /// unreachable, whatever step it happened at; anything else is the queue refusing the job.
+    private func submissionFailure(_ status: ipp_status_t, queue: String, step: String?) -> DeviceError {
+        let detail = lastErrorText()
+        guard status != IPP_STATUS_ERROR_SERVICE_UNAVAILABLE && status != IPP_STATUS_ERROR_INTERNAL else {
+            dropConnection()
+            return PrinterErrors.unreachable(server, detail: detail)
+        }
+        return PrinterErrors.submitFailed(queue, step.map { "\($0): \(detail)" } ?? detail)
     }
 
     /// Cancels a job (cupsCancelDestJob); true when cupsd accepted the cancellation.
