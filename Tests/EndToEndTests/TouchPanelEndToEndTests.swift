@@ -6,7 +6,8 @@ import TouchInput
 /// no touches on: `kioskctl console` under `umockdev-run`, with the panel described by
 /// `Devices/fixtures/touch-panel.umockdev` and `.ioctl` and a citizen's taps replayed from
 /// `touch-panel-collect.events` (a certificate by pickup code, with a ten-finger touch, a finger
-/// that slides off its button and a touch outside the grid on the rating screen).
+/// that slides off its button, a touch outside the grid and 1,000 reports a second on the rating
+/// screen).
 @Suite(.serialized) struct TouchPanelEndToEndTests {
     static let fixtures = repositoryRoot.appendingPathComponent("Devices/fixtures").path
 
@@ -31,11 +32,12 @@ import TouchInput
         try await kiosk.waitUntil("the console says which panel it reads", timeout: 20) {
             try kiosk.ctl("devices").output.contains("touch panel, console 1: Kiosk Fixture Touch Panel at /dev/input/event7")
         }
-        // The recording's last tap is 完成 at 22.7 s: the visit is over and recorded by then.
+        // The recording's last tap is 完成 at 24 s: the visit is over and recorded by then.
         try await kiosk.waitUntil("the collection and the rating are queued", timeout: 60) {
             try kiosk.outboxRows() == ["collection pending", "rating pending"]
         }
-        // 满意 (2), not what the ten fingers or the sliding finger were on (非常不满意, 不满意).
+        // 满意 (2), tapped once by the trembling finger; not what the ten fingers or the sliding
+        // finger were on (非常不满意, 不满意).
         #expect(try kiosk.sql("SELECT json_extract(payload, '$.level') FROM outbox_item WHERE type = 'rating'") == "2")
         #expect(try kiosk.sql("SELECT state FROM pickup WHERE id = 'P-2026-000103'") == "collected")
         try await kiosk.waitUntil("both screens show the home screen again", timeout: 10) {
