@@ -58,25 +58,22 @@ public struct CellBuffer: Sendable, Equatable {
 
     /// Fills `rect` (clipped to the buffer) with spaces in `style`.
     public mutating func fill(_ rect: Rect, style: Style) {
-        let left = max(0, rect.column), right = min(columns, rect.column + rect.columns)
-        let top = max(0, rect.row), bottom = min(rows, rect.row + rect.rows)
-        guard left < right, top < bottom else { return }
-        for row in top..<bottom {
-            for column in left..<right {
-                set(Cell.blank(style), at: column, row: row)
-            }
-        }
+        forEachCell(in: rect) { buffer, column, row in buffer.set(Cell.blank(style), at: column, row: row) }
     }
 
     /// Draws the cells of `rect` (clipped to the buffer) in `style`, keeping their text.
     public mutating func restyle(_ rect: Rect, style: Style) {
+        // Text untouched: no glyph is split.
+        forEachCell(in: rect) { buffer, column, row in buffer.cells[row * buffer.columns + column].style = style }
+    }
+
+    /// Calls `body` for each cell of `rect` that lies in the buffer, row by row.
+    private mutating func forEachCell(in rect: Rect, _ body: (inout CellBuffer, Int, Int) -> Void) {
         let left = max(0, rect.column), right = min(columns, rect.column + rect.columns)
         let top = max(0, rect.row), bottom = min(rows, rect.row + rect.rows)
         guard left < right, top < bottom else { return }
         for row in top..<bottom {
-            for column in left..<right {
-                cells[row * columns + column].style = style   // text untouched: no glyph is split
-            }
+            for column in left..<right { body(&self, column, row) }
         }
     }
 
