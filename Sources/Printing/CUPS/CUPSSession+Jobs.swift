@@ -30,8 +30,14 @@ extension CUPSSession {
             cupsWriteRequestData(http, bytes.baseAddress, bytes.count)
         }
         guard written == HTTP_STATUS_CONTINUE else {
+            let detail = lastErrorText()
             _ = cupsFinishDestDocument(http, dest, info)
             abandon(jobID)
+            // The connection broke under the document: cupsd is gone, as in the other steps.
+            guard written != HTTP_STATUS_ERROR else {
+                dropConnection()
+                throw PrinterErrors.unreachable(server, detail: "writing the document: \(detail)")
+            }
             throw PrinterErrors.submitFailed(queue, "writing the document failed")
         }
         let finished = cupsFinishDestDocument(http, dest, info)
@@ -45,6 +51,7 @@ extension CUPSSession {
 
     /// A submission that failed: cupsd gone (no answer, or it is shutting down) is the server
     /// unreachable, whatever step it happened at; anything else is the queue refusing the job.
+    /// Drops the connection when cupsd is gone: the caller uses none of its handles after this.
     private func submissionFailure(_ status: ipp_status_t, queue: String, step: String?) -> DeviceError {
         let detail = lastErrorText()
         guard status != IPP_STATUS_ERROR_SERVICE_UNAVAILABLE && status != IPP_STATUS_ERROR_INTERNAL else {
