@@ -11,11 +11,13 @@ struct Devices: ParsableCommand {
 
     func run() throws {
         let response = try kiosk.connection.send(ControlRequest(command: .devices))
+        // As `KioskQuery.show`: an answer without the list is a failure (exit 1).
+        guard let devices = response.devices else { throw ExitCode.failure }
         if kiosk.json {
-            print(try prettyJSON(response.devices ?? []))
+            print(try prettyJSON(devices))
             return
         }
-        print(Self.table(response.devices ?? []))
+        print(Self.table(devices))
         // The touch panel is the console's, not kioskd's: each attached console says how it is.
         for panel in response.touchPanels ?? [] { print("touch panel, \(panel)") }
     }
